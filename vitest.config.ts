@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One suite for the whole monorepo. Test files live in each workspace's test/ folder.
+// globalSetup starts one Postgres (embedded, or DATABASE_URL) for the run; every test file
+// gets its own database from packages/db/test-support.
+export default defineConfig({
+  test: {
+    include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    globalSetup: ['packages/db/src/testing/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
