@@ -75,7 +75,7 @@ export async function generateHetznerTypes(specText: string): Promise<string> {
   const spec = JSON.parse(specText) as JsonObject;
   const renamed = normaliseStatusRanges(spec);
   if (renamed === 0) throw new Error('no "4xx"/"5xx" responses found: has the spec format changed?');
-  const ast = await openapiTS(spec as Parameters<typeof openapiTS>[0], { silent: true });
+  const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], { silent: true });
   const body = astToString(ast);
   const sha256 = createHash('sha256').update(specText).digest('hex');
   const header = [

@@ -1,0 +1,150 @@
+/**
+ * The provider interface: what Hangar needs from a cloud provider to acquire and release
+ * servers. One implementation per provider kind lives in its own folder (hetzner/); the
+ * registry maps a kind to its factory. Every method fails only with a ProviderError
+ * (provider-error.ts), whose `info.code` is one of the PROVIDER_* codes.
+ */
+import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
+
+/** The provider kinds Hangar can talk to. */
+export type ProviderKind = 'HETZNER';
+
+/** Result of a live credentials check. */
+export type CredentialStatus = 'VALID' | 'READ_ONLY' | 'INVALID' | 'UNREACHABLE' | 'RATE_LIMITED';
+
+/** What validateCredentials() found; `error` explains every status but VALID. */
+export type CredentialCheck = { status: CredentialStatus; error: ProviderErrorInfo | null };
+
+/** A place servers can be created in. */
+export type CatalogLocation = { name: string; description: string; country: string; city: string };
+
+/** A server size. `locations` lists the location names where it can be ordered now. */
+export type CatalogServerType = {
+  name: string;
+  cores: number;
+  memoryGb: number;
+  diskGb: number;
+  architecture: string;
+  locations: string[];
+  deprecated: boolean;
+};
+
+/** An operating system image offered by the provider (not deprecated). */
+export type CatalogImage = { name: string; description: string; architecture: string };
+
+/** What can be ordered: read live, never cached across connections. */
+export type ProviderCatalog = {
+  locations: CatalogLocation[];
+  serverTypes: CatalogServerType[];
+  images: CatalogImage[];
+};
+
+/** Server lifecycle states, as the provider reports them; anything else becomes 'unknown'. */
+export type ProviderServerStatus =
+  | 'initializing'
+  | 'starting'
+  | 'running'
+  | 'stopping'
+  | 'off'
+  | 'deleting'
+  | 'migrating'
+  | 'rebuilding'
+  | 'unknown';
+
+/** A server at the provider. Ids are strings whatever the provider uses. */
+export type ProviderServer = {
+  id: string;
+  name: string;
+  status: ProviderServerStatus;
+  ipv4: string | null;
+  /** The server's IPv6 network as the provider reports it (Hetzner: a /64 in CIDR form). */
+  ipv6: string | null;
+  labels: Record<string, string>;
+};
+
+/** What to create. `labels` must follow the provider's label rules (checked before sending). */
+export type CreateServerInput = {
+  name: string;
+  serverType: string;
+  location: string;
+  image: string;
+  sshKeyNames?: string[];
+  labels: Record<string, string>;
+  userData: string;
+};
+
+/** A created server and the provider action that brings it up. */
+export type CreateServerResult = { server: ProviderServer; actionId: string };
+
+/** An asynchronous provider operation. `progress` is 0–100. */
+export type ProviderAction = {
+  id: string;
+  status: 'running' | 'success' | 'error';
+  progress: number;
+  /** Set when status is 'error'. */
+  error: ProviderErrorInfo | null;
+};
+
+/** Options every call accepts. Aborting the signal ends the call with PROVIDER_CANCELLED. */
+export type CallOptions = { signal?: AbortSignal };
+
+/** Options for waitForAction. */
+export type WaitForActionOptions = CallOptions & {
+  /** Called with every new progress value (and once with the first one seen). */
+  onProgress?: (progress: number, action: ProviderAction) => void;
+  /**
+   * How long to wait at most, in milliseconds from the call (a duration, not a timestamp).
+   * When it passes with the action still running, the wait fails with PROVIDER_TIMEOUT.
+   */
+  deadlineMs?: number;
+};
+
+/** The provider's request budget as last seen on this connection, or null before any answer. */
+export type RateLimitStatus = {
+  limit: number;
+  /** Requests estimated available now (refills between answers). */
+  remaining: number;
+  /** Epoch milliseconds when the full budget is back. */
+  resetAt: number;
+};
+
+/** One provider account, reached through one API token. */
+export type ProviderAdapter = {
+  readonly kind: ProviderKind;
+  /**
+   * Checks the token with live calls (never from its shape): a read, then a write that
+   * cannot change anything, to tell read-only tokens apart.
+   */
+  validateCredentials(options?: CallOptions): Promise<CredentialCheck>;
+  /** Locations, server types and system images, every page. */
+  readCatalog(options?: CallOptions): Promise<ProviderCatalog>;
+  /** Creates a server and returns the action that starts it. */
+  createServer(input: CreateServerInput, options?: CallOptions): Promise<CreateServerResult>;
+  /** One action's current state. */
+  readAction(id: string, options?: CallOptions): Promise<ProviderAction>;
+  /** A server, or null when the provider says it does not exist. */
+  readServer(id: string, options?: CallOptions): Promise<ProviderServer | null>;
+  /** Every server carrying all of these labels (all pages). At least one label is required. */
+  findServersByLabel(labels: Record<string, string>, options?: CallOptions): Promise<ProviderServer[]>;
+  /** Deletes a server; `actionId` is null when it was already gone (or the provider gave no action). */
+  deleteServer(id: string, options?: CallOptions): Promise<{ actionId: string | null }>;
+  /**
+   * Polls an action until it ends, backing off between polls and staying within the request
+   * budget. Resolves with the final action (status 'success' or 'error'); rejects with
+   * PROVIDER_TIMEOUT at the deadline or PROVIDER_CANCELLED when the signal aborts.
+   */
+  waitForAction(id: string, options?: WaitForActionOptions): Promise<ProviderAction>;
+  /** The request budget shared by every adapter on this connection. */
+  rateLimitStatus(): RateLimitStatus | null;
+};
+
+/** Everything needed to reach one provider account. */
+export type ProviderConnectionConfig = {
+  kind: ProviderKind;
+  /** Base URL of the API, e.g. https://api.hetzner.cloud/v1. */
+  apiEndpoint: string;
+  /** The API token. Kept in a closure by adapters: never on an enumerable property. */
+  token: string;
+  /** Keys the shared request budget; without it, endpoint + token fingerprint do. */
+  connectionId?: string;
+};
