@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sleep } from './support/http.ts';
+import { validateResponse } from './support/openapi.ts';
+import { type TestSim, startTestSim } from './support/sim.ts';
+
+/** Hetzner's per-project token bucket: headers on every answer, 429 when empty, steady refill. */
+let t: TestSim;
+
+beforeAll(async () => {
+  t = await startTestSim({ speed: 'fast', seed: 3 });
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+const nowSeconds = (): number => Date.now() / 1000;
+const header = (res: { headers: Record<string, unknown> }, name: string): number => Number(res.headers[name.toLowerCase()]);
+
+describe('rate limiting', () => {
+  it('sends RateLimit-* headers with the default 3600/hour on every /v1 answer', async () => {
+    const { token } = await t.project();
+    const api = t.api(token);
+    const first = await api('GET', '/locations');
+    expect(header(first, 'RateLimit-Limit')).toBe(3600);
+    expect(header(first, 'RateLimit-Remaining')).toBe(3599);
+    // One request used at one per second: full again about a second from now.
+    expect(header(first, 'RateLimit-Reset') - nowSeconds()).toBeGreaterThan(-0.01);
+    expect(header(first, 'RateLimit-Reset') - nowSeconds()).toBeLessThanOrEqual(2);
+    const notFound = await api('GET', '/servers/1');
+    expect(notFound.status).toBe(404);
+    expect(header(notFound, 'RateLimit-Remaining')).toBe(3598);
+    const unauthenticated = await t.api('nope')('GET', '/locations');
+    expect(unauthenticated.status).toBe(401);
+    expect(header(unauthenticated, 'RateLimit-Limit')).toBe(3600);
+  });
+
+  it('allows a burst of 10 at 10/hour, then answers 429 rate_limit_exceeded', async () => {
+    const { token } = await t.project({ rateLimit: 10 });
+    const api = t.api(token);
+    const remaining: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await api('GET', '/server_types');
+      expect(res.status).toBe(200);
+      remaining.push(header(res, 'RateLimit-Remaining'));
+    }
+    expect(remaining).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    const refused = await api('GET', '/server_types');
+    expect(refused.status).toBe(429);
+    expect(refused.json).toEqual({ error: { code: 'rate_limit_exceeded', message: expect.any(String), details: null } });
+    expect(validateResponse('GET', '/server_types', 429, refused.headers['content-type'], refused.text)).toEqual([]);
+    expect(header(refused, 'RateLimit-Limit')).toBe(10);
+    expect(header(refused, 'RateLimit-Remaining')).toBe(0);
+    expect(refused.headers['x-correlation-id']).toMatch(/^[0-9a-f]{16}$/);
+    // Ten tokens at one per 360 s: full again in about an hour.
+    expect(header(refused, 'RateLimit-Reset') - nowSeconds()).toBeGreaterThan(3590);
+    expect(header(refused, 'RateLimit-Reset') - nowSeconds()).toBeLessThanOrEqual(3601);
+    // Writes count too, and are refused the same way.
+    expect((await api('POST', '/ssh_keys', { name: 'k', public_key: 'x' })).status).toBe(429);
+  });
+
+  it('refills one request per 3600/limit seconds', async () => {
+    // 36000/hour = one request back every 100 ms; a burst of 2 keeps the test short.
+    const { token } = await t.project({ rateLimit: 36_000, rateBurst: 2 });
+    const api = t.api(token);
+    expect((await api('GET', '/locations')).status).toBe(200);
+    expect((await api('GET', '/locations')).status).toBe(200);
+    const refused = await api('GET', '/locations');
+    expect(refused.status).toBe(429);
+    // Under two requests missing at ten per second: full again within 0.2 s (rounded up to the second).
+    expect(header(refused, 'RateLimit-Reset') - nowSeconds()).toBeLessThanOrEqual(1.2);
+    await sleep(150);
+    const refilled = await api('GET', '/locations');
+    expect(refilled.status).toBe(200);
+    expect(header(refilled, 'RateLimit-Remaining')).toBeLessThanOrEqual(1);
+    // Long enough to fill the bucket: it never holds more than the burst.
+    await sleep(300);
+    expect(header(await api('GET', '/locations'), 'RateLimit-Remaining')).toBe(1);
+  });
+
+  it('keeps one bucket per project, changeable through the admin API', async () => {
+    const a = await t.project({ rateLimit: 1 });
+    const b = await t.project({ rateLimit: 1 });
+    expect((await t.api(a.token)('GET', '/locations')).status).toBe(200);
+    // The read-only token shares the project's bucket.
+    expect((await t.api(a.readOnlyToken)('GET', '/locations')).status).toBe(429);
+    expect((await t.api(b.token)('GET', '/locations')).status).toBe(200);
+
+    const patched = await t.admin('PATCH', `/projects/${a.id}`, { rateLimit: 36_000, rateBurst: 5 });
+    expect(patched.status).toBe(200);
+    expect(patched.json.project).toMatchObject({ rateLimit: 36_000, rateBurst: 5 });
+    await sleep(150);
+    const res = await t.api(a.token)('GET', '/locations');
+    expect(res.status).toBe(200);
+    expect(header(res, 'RateLimit-Limit')).toBe(36_000);
+  });
+
+  it('never limits the admin API', async () => {
+    const { id } = await t.project({ rateLimit: 1 });
+    for (let i = 0; i < 5; i++) {
+      const res = await t.admin('GET', `/servers?projectId=${id}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['ratelimit-limit']).toBeUndefined();
+    }
+  });
+});
