@@ -1,0 +1,203 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from './support/http.ts';
+import { type FakeHangar, HEARTBEAT_INTERVAL_MS, bootstrapUserData, startFakeHangar } from './support/fake-hangar.ts';
+import { type TestSim, startTestSim } from './support/sim.ts';
+
+/**
+ * The simulated machine's side of the bootstrap contract: register once running, then heartbeat
+ * until deleted or told to stop; boot faults; nothing at all without the bootstrap line.
+ */
+let t: TestSim;
+let hangar: FakeHangar;
+let api: ReturnType<TestSim['api']>;
+let projectId: number;
+
+beforeAll(async () => {
+  t = await startTestSim({ speed: 'fast', seed: 5 });
+});
+beforeEach(async () => {
+  hangar = await startFakeHangar();
+  const project = await t.project();
+  projectId = project.id;
+  api = t.api(project.token);
+});
+afterEach(async () => {
+  // Reset stops every simulated machine, so no test hears another's heartbeats.
+  await t.admin('POST', '/reset');
+  await hangar.stop();
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+let serverCounter = 0;
+async function createServer(userData: string | undefined, name = `node-${++serverCounter}`): Promise<{ id: number; createdAt: number }> {
+  const createdAt = Date.now();
+  const res = await api('POST', '/servers', { name, server_type: 'cpx11', image: 'debian-12', location: 'nbg1', user_data: userData });
+  expect(res.status, res.text).toBe(201);
+  return { id: res.json.server.id, createdAt };
+}
+
+async function bootOf(id: number): Promise<Record<string, unknown>> {
+  const servers = (await t.admin('GET', `/servers?includeDeleted=true&projectId=${projectId}`)).json.servers as Array<{ id: number; boot: Record<string, unknown> }>;
+  const found = servers.find((s) => s.id === id);
+  if (!found) throw new Error(`server ${id} not in admin view`);
+  return found.boot;
+}
+
+describe('simulated boot', () => {
+  it('registers once running, then heartbeats with the node credential', async () => {
+    const { id, createdAt } = await createServer(bootstrapUserData(hangar.url, 'reg-token-1'), 'web-boot');
+    const register = await waitFor(() => hangar.registers()[0], 5_000, 'register call');
+    const server = (await api('GET', `/servers/${id}`)).json.server;
+    expect(server.status).toBe('running');
+    // create (100-200 ms) + start (50-100 ms) + boot delay (100 ms) in the fast preset
+    expect(register.at - createdAt).toBeGreaterThanOrEqual(240);
+    expect(register.body).toEqual({
+      registrationToken: 'reg-token-1',
+      serverId: id,
+      hostname: 'web-boot',
+      ipv4: server.public_net.ipv4.ip,
+      ipv6: server.public_net.ipv6.ip.replace('::/64', '::1'),
+    });
+    await waitFor(() => (hangar.heartbeats().length >= 4 ? true : undefined), 5_000, 'four heartbeats');
+    const [first, second, third] = hangar.heartbeats();
+    expect(first?.authorization).toBe(`Bearer cred-${id}`);
+    expect(first?.body).toEqual({ healthy: true, uptimeSeconds: expect.any(Number) });
+    // The first heartbeat follows registration at once, the rest every heartbeatIntervalMs.
+    expect((first?.at ?? 0) - register.at).toBeLessThan(HEARTBEAT_INTERVAL_MS);
+    expect((third?.at ?? 0) - (second?.at ?? 0)).toBeGreaterThanOrEqual(HEARTBEAT_INTERVAL_MS - 5);
+    expect(hangar.registers()).toHaveLength(1);
+    expect(await bootOf(id)).toMatchObject({ state: 'heartbeating', nodeId: `node-${id}`, registerAttempts: 1 });
+  });
+
+  it('stops heartbeating when the server is deleted', async () => {
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'reg-token-2'));
+    await waitFor(() => (hangar.heartbeats().length >= 2 ? true : undefined), 5_000, 'heartbeats');
+    expect((await api('DELETE', `/servers/${id}`)).status).toBe(200);
+    await waitFor(async () => ((await api('GET', `/servers/${id}`)).status === 404 ? true : undefined), 5_000, 'server gone');
+    await sleep(HEARTBEAT_INTERVAL_MS * 2);
+    const count = hangar.heartbeats().length;
+    await sleep(HEARTBEAT_INTERVAL_MS * 4);
+    expect(hangar.heartbeats()).toHaveLength(count);
+    expect(await bootOf(id)).toMatchObject({ state: 'stopped' });
+  });
+
+  it('stops heartbeating when the API answers 410 (also 401/403/404)', async () => {
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'reg-token-3'));
+    await waitFor(() => (hangar.heartbeats().length >= 1 ? true : undefined), 5_000, 'first heartbeat');
+    hangar.heartbeatStatus = 410;
+    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 5_000, 'heartbeats to stop');
+    const count = hangar.heartbeats().length;
+    await sleep(HEARTBEAT_INTERVAL_MS * 4);
+    expect(hangar.heartbeats()).toHaveLength(count);
+    expect((await bootOf(id)).lastError).toBe('heartbeat answered 410');
+  });
+
+  it('keeps heartbeating through 5xx answers', async () => {
+    await createServer(bootstrapUserData(hangar.url, 'reg-token-4'));
+    await waitFor(() => (hangar.heartbeats().length >= 1 ? true : undefined), 5_000, 'first heartbeat');
+    hangar.heartbeatStatus = 503;
+    const count = hangar.heartbeats().length;
+    await waitFor(() => (hangar.heartbeats().length >= count + 3 ? true : undefined), 5_000, 'heartbeats despite 503');
+  });
+
+  it('pauses heartbeats while powered off and resumes on power-on', async () => {
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'reg-token-5'));
+    await waitFor(() => (hangar.heartbeats().length >= 1 ? true : undefined), 5_000, 'first heartbeat');
+    expect((await api('POST', `/servers/${id}/actions/poweroff`)).status).toBe(201);
+    await waitFor(async () => ((await api('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 5_000, 'off');
+    await sleep(HEARTBEAT_INTERVAL_MS * 2);
+    const count = hangar.heartbeats().length;
+    await sleep(HEARTBEAT_INTERVAL_MS * 4);
+    expect(hangar.heartbeats()).toHaveLength(count);
+    expect((await api('POST', `/servers/${id}/actions/poweron`)).status).toBe(201);
+    await waitFor(() => (hangar.heartbeats().length >= count + 2 ? true : undefined), 5_000, 'heartbeats after power-on');
+    expect(hangar.registers()).toHaveLength(1);
+  });
+
+  it('makes no calls when user_data has no bootstrap (or a broken one)', async () => {
+    const plain = await createServer('#cloud-config\npackages: [nginx]\n');
+    const none = await createServer(undefined);
+    const broken = await createServer('#cloud-config\n# {"hangarBootstrap":1, "apiUrl": oops}\n');
+    await waitFor(async () => ((await api('GET', `/servers/${broken.id}`)).json.server.status === 'running' ? true : undefined), 5_000, 'running');
+    await sleep(400);
+    expect(hangar.calls).toEqual([]);
+    for (const { id } of [plain, none, broken]) expect((await bootOf(id)).state).toBe('none');
+  });
+
+  it('retries register on transport errors and 5xx with backoff, then succeeds or gives up', async () => {
+    hangar.registerStatuses = [503, 500];
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'reg-token-6'));
+    await waitFor(() => (hangar.heartbeats().length >= 1 ? true : undefined), 5_000, 'heartbeat after retries');
+    const registers = hangar.registers();
+    expect(registers).toHaveLength(3);
+    // Backoff doubles: 50 ms, then 100 ms in the fast preset.
+    expect((registers[2]?.at ?? 0) - (registers[1]?.at ?? 0)).toBeGreaterThanOrEqual(90);
+    expect(await bootOf(id)).toMatchObject({ registerAttempts: 3, state: 'heartbeating' });
+
+    const closed = await startFakeHangar();
+    const closedUrl = closed.url;
+    await closed.stop();
+    const unreachable = await createServer(bootstrapUserData(closedUrl, 'reg-token-7'));
+    await waitFor(async () => ((await bootOf(unreachable.id)).state === 'gave_up' ? true : undefined), 5_000, 'give up');
+    expect(await bootOf(unreachable.id)).toMatchObject({ registerAttempts: 5, lastError: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('does not retry a register the API refused with 4xx', async () => {
+    hangar.registerStatuses = [401];
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'wrong-token'));
+    await waitFor(async () => ((await bootOf(id)).state === 'gave_up' ? true : undefined), 5_000, 'give up');
+    await sleep(200);
+    expect(hangar.registers()).toHaveLength(1);
+    expect(hangar.heartbeats()).toEqual([]);
+  });
+});
+
+describe('boot faults', () => {
+  it('bootNeverPhonesHome: the machine stays silent', async () => {
+    await t.admin('POST', '/faults', { bootNeverPhonesHome: true, times: 1 });
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'silent'));
+    await waitFor(async () => ((await api('GET', `/servers/${id}`)).json.server.status === 'running' ? true : undefined), 5_000, 'running');
+    await sleep(400);
+    expect(hangar.calls).toEqual([]);
+    expect((await bootOf(id)).state).toBe('suppressed');
+  });
+
+  it('bootDelayMs: the machine phones home that long after reaching running', async () => {
+    await t.admin('POST', '/faults', { bootDelayMs: 600, times: 1 });
+    const { createdAt } = await createServer(bootstrapUserData(hangar.url, 'slow'));
+    const register = await waitFor(() => hangar.registers()[0], 5_000, 'late register');
+    expect(register.at - createdAt).toBeGreaterThanOrEqual(600 + 150);
+  });
+
+  it('heartbeatStopsAfter: exactly N heartbeats, then silence', async () => {
+    await t.admin('POST', '/faults', { heartbeatStopsAfter: 2, times: 1 });
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'dies'));
+    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 5_000, 'heartbeats to stop');
+    await sleep(HEARTBEAT_INTERVAL_MS * 4);
+    expect(hangar.heartbeats()).toHaveLength(2);
+    expect((await api('GET', `/servers/${id}`)).json.server.status).toBe('running');
+  });
+
+  it('registerFails: every register answer is lost, the machine retries, gives up and never heartbeats', async () => {
+    await t.admin('POST', '/faults', { registerFails: true, times: 1 });
+    const { id } = await createServer(bootstrapUserData(hangar.url, 'lost'));
+    await waitFor(async () => ((await bootOf(id)).state === 'gave_up' ? true : undefined), 5_000, 'give up');
+    expect(hangar.registers()).toHaveLength(5);
+    expect(hangar.heartbeats()).toEqual([]);
+  });
+});
+
+describe('stop()', () => {
+  it('clears every boot timer: a stopped simulator makes no more calls', async () => {
+    const own = await startTestSim({ speed: 'fast', seed: 8 });
+    const { token } = await own.project();
+    await own.api(token)('POST', '/servers', { name: 'short-lived', server_type: 'cx22', image: 'ubuntu-24.04', user_data: bootstrapUserData(hangar.url, 'stop-test') });
+    await waitFor(() => (hangar.heartbeats().length >= 2 ? true : undefined), 5_000, 'heartbeats');
+    await own.sim.stop();
+    const count = hangar.calls.length;
+    await sleep(HEARTBEAT_INTERVAL_MS * 4);
+    expect(hangar.calls).toHaveLength(count);
+  });
+});
