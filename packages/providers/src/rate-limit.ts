@@ -3,15 +3,20 @@
  * RateLimit-Remaining / RateLimit-Reset headers of every answer and shared by every adapter
  * instance on that connection in this process.
  *
- * Hetzner refills the budget gradually (3600/h grows by one per second) and RateLimit-Reset is
- * when it is full again, so between answers the budget is estimated by a linear refill from
- * the last answer to the reset time. Before sending, a request takes one unit; when none is
- * left it waits for the next refill (or fails fast if that is too far away), instead of
- * spending a request on a certain 429.
+ * RateLimit-Limit is the number of requests per hour, and Hetzner refills the budget
+ * gradually (at 3600/h, one request per second); RateLimit-Reset is when it is full again. So
+ * between answers the budget is estimated as the last Remaining plus one request per
+ * (1 h / Limit) since then, and full after the reset time. (The refill pace is taken from the
+ * limit, not from the reset time: a project whose burst is smaller than its hourly limit would
+ * otherwise look like it refills far too fast.) Before sending, a request takes one unit; when
+ * none is left it waits for the next refill (or fails fast if that is too far away), instead
+ * of spending a request on a certain 429.
  */
 import { createHash } from 'node:crypto';
 import type { RateLimitStatus } from './provider.ts';
 
+/** The window RateLimit-Limit counts requests in. */
+export const RATE_LIMIT_WINDOW_MS = 3_600_000;
 /** Assumed wait after a 429 that carried neither rate-limit headers nor Retry-After. */
 export const RATE_LIMIT_DEFAULT_RETRY_AFTER_MS = 1_000;
 /** Below this share of the limit, pollers slow down to the refill pace. */
@@ -66,10 +71,7 @@ export class RateLimitBudget {
     const parsed = parseRateLimitHeaders(headers);
     if (parsed === null) return;
     const now = this.#now();
-    const missing = parsed.limit - parsed.remaining;
-    const untilReset = Math.max(0, parsed.resetAt - now);
-    // Linear refill up to the reset time; with nothing missing any pace is right, so use the average.
-    const refillMs = missing > 0 ? Math.max(1, untilReset / missing) : Math.max(1, 3_600_000 / parsed.limit);
+    const refillMs = Math.max(1, RATE_LIMIT_WINDOW_MS / parsed.limit);
     this.#state = { limit: parsed.limit, remaining: parsed.remaining, observedAt: now, resetAt: Math.max(parsed.resetAt, now), refillMs };
   }
 

@@ -116,7 +116,10 @@ export function createHetznerHttp(config: { apiEndpoint: string; token: string; 
     let retryAfterMs: number | null = null;
     if (response.status === 429) {
       const retryAfterHeaderMs = parseRetryAfterMs(response.headers, Date.now());
-      if (parseRateLimitHeaders(response.headers) === null) budget.exhausted(retryAfterHeaderMs ?? RATE_LIMIT_DEFAULT_RETRY_AFTER_MS);
+      // A 429 is proof the budget is empty, whatever headers came with it (or did not).
+      if (parseRateLimitHeaders(response.headers) === null || budget.delayMs() === 0) {
+        budget.exhausted(retryAfterHeaderMs ?? RATE_LIMIT_DEFAULT_RETRY_AFTER_MS);
+      }
       retryAfterMs = retryAfterHeaderMs ?? budget.delayMs();
     }
     const mapped = mapHetznerHttpError({ status: response.status, body: result.error, requestId: requestIdOf(response.headers), retryAfterMs });
