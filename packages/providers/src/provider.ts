@@ -73,8 +73,11 @@ export type CreateServerInput = {
   userData: string;
 };
 
-/** A created server and the provider action that brings it up. */
-export type CreateServerResult = { server: ProviderServer; actionId: string };
+/**
+ * A created server, the provider action that creates it and the actions the provider queued
+ * after it (Hetzner: start_server). The server is up once all of them succeeded.
+ */
+export type CreateServerResult = { server: ProviderServer; actionId: string; nextActionIds: string[] };
 
 /** An asynchronous provider operation. `progress` is 0–100. */
 export type ProviderAction = {

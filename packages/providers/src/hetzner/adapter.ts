@@ -245,7 +245,8 @@ export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdap
       );
       const server = toProviderServer(data?.server, what);
       const action = toProviderAction(data?.action, what);
-      return { server, actionId: action.id };
+      const nextActionIds = (data?.next_actions ?? []).map((next) => toProviderAction(next, what).id);
+      return { server, actionId: action.id, nextActionIds };
     },
 
     readAction,
