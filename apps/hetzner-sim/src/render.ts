@@ -28,11 +28,29 @@ function price(net: number): { net: string; gross: string } {
   return { net: net.toFixed(PRICE_DECIMALS), gross: gross.toFixed(PRICE_DECIMALS) + GROSS_PADDING };
 }
 
-export function renderLocation(location: CatalogLocation): unknown {
-  return { ...location };
+/**
+ * Catalog entries never change, so each is rendered once and the frozen result reused (it is
+ * embedded in every server answer; this keeps GET /servers/{id} cheap).
+ */
+function renderedOnce<T extends object>(render: (item: T) => unknown): (item: T) => unknown {
+  const cache = new WeakMap<T, unknown>();
+  return (item) => {
+    if (!cache.has(item)) cache.set(item, deepFreeze(render(item)));
+    return cache.get(item);
+  };
 }
 
-export function renderServerType(type: CatalogServerType): unknown {
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export const renderLocation = renderedOnce((location: CatalogLocation): unknown => ({ ...location }));
+
+export const renderServerType = renderedOnce((type: CatalogServerType): unknown => {
   const retired = type.deprecation !== null && Date.parse(type.deprecation.unavailableAfter) < Date.now();
   return {
     id: type.id,
@@ -68,32 +86,30 @@ export function renderServerType(type: CatalogServerType): unknown {
       };
     }),
   };
-}
+});
 
-export function renderImage(image: CatalogImage): unknown {
-  return {
-    id: image.id,
-    type: 'system',
-    status: 'available',
-    name: image.name,
-    description: image.description,
-    image_size: null,
-    disk_size: image.diskSizeGb,
-    created: image.created,
-    created_from: null,
-    bound_to: null,
-    os_flavor: image.osFlavor,
-    os_version: image.osVersion,
-    rapid_deploy: true,
-    protection: { delete: false },
-    deprecated: image.deprecated,
-    deleted: null,
-    labels: {},
-    architecture: image.architecture,
-  };
-}
+export const renderImage = renderedOnce((image: CatalogImage): unknown => ({
+  id: image.id,
+  type: 'system',
+  status: 'available',
+  name: image.name,
+  description: image.description,
+  image_size: null,
+  disk_size: image.diskSizeGb,
+  created: image.created,
+  created_from: null,
+  bound_to: null,
+  os_flavor: image.osFlavor,
+  os_version: image.osVersion,
+  rapid_deploy: true,
+  protection: { delete: false },
+  deprecated: image.deprecated,
+  deleted: null,
+  labels: {},
+  architecture: image.architecture,
+}));
 
-export function renderDatacenter(datacenter: CatalogDatacenter): unknown {
+export const renderDatacenter = renderedOnce((datacenter: CatalogDatacenter): unknown => {
   const location = LOCATIONS.find((l) => l.name === datacenter.location);
   const offered = SERVER_TYPES.filter((t) => t.locations.includes(datacenter.location));
   const orderable = offered.filter((t) => t.deprecation === null).map((t) => t.id);
@@ -104,7 +120,7 @@ export function renderDatacenter(datacenter: CatalogDatacenter): unknown {
     location: location && renderLocation(location),
     server_types: { supported: offered.map((t) => t.id), available: orderable, available_for_migration: orderable },
   };
-}
+});
 
 export function renderAction(action: Action, now: number): unknown {
   const snapshot = actionAt(action, now);

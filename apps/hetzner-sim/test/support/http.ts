@@ -6,7 +6,6 @@ export interface HttpResult {
   headers: http.IncomingHttpHeaders;
   text: string;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
-  // biome-ignore lint: tests read arbitrary JSON
   json: any;
 }
 
