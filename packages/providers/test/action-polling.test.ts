@@ -40,7 +40,7 @@ describe('pollAction', () => {
     const gaps = calls.slice(1).map((at, i) => at - (calls[i] ?? at));
     // 10, 20, 40, 40, 40, 40 ms (timers may fire a little late, never early)
     expect(gaps.map((gap, i) => gap >= [10, 20, 40, 40, 40, 40][i]! - 2)).toEqual(Array(6).fill(true));
-    expect(Math.max(...gaps)).toBeLessThan(150);
+    expect(Math.max(...gaps)).toBeLessThan(500);
   });
 
   it('keeps at least the pace the budget asks for', async () => {

@@ -126,9 +126,23 @@ function credentialStatusFor(code: ProviderErrorCode, step: 'read' | 'write'): C
   }
 }
 
-/** Creates the Hetzner adapter for one API token. */
+/** Throws PROVIDER_INVALID_REQUEST unless `endpoint` is an absolute http(s) URL. */
+function assertHttpUrl(endpoint: string): void {
+  let protocol: string | null = null;
+  try {
+    protocol = new URL(endpoint).protocol;
+  } catch {
+    protocol = null;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw providerError('PROVIDER_INVALID_REQUEST', { message: `API endpoint "${endpoint}" is not an http(s) URL (for Hetzner: ${HETZNER_API_ENDPOINT})` });
+  }
+}
+
+/** Creates the Hetzner adapter for one API token. Throws PROVIDER_INVALID_REQUEST for an unusable endpoint. */
 export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdapter {
   const apiEndpoint = (config.apiEndpoint ?? HETZNER_API_ENDPOINT).replace(/\/+$/, '');
+  assertHttpUrl(apiEndpoint);
   const budget = rateLimitBudgetFor(rateLimitKey({ connectionId: config.connectionId, apiEndpoint, token: config.token }));
   const { client, call } = createHetznerHttp({
     apiEndpoint,
