@@ -13,7 +13,7 @@
  * Keys live only in closures; errors name key ids, never keys or plaintext.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Version tag of the sealed format. */
@@ -189,26 +189,35 @@ export function createKeyring(current: Buffer, previous: readonly Buffer[] = [])
   });
 }
 
-/** Reads `<dataDir>/secret.key`, creating it (mode 0600) with a random key when missing. */
+/**
+ * Reads `<dataDir>/secret.key`, creating it (mode 0600) with a random key when missing. The
+ * key is written to a private temporary file and hard-linked into place, so the file appears
+ * complete or not at all, and of two processes starting at once exactly one key wins.
+ */
 export function loadOrCreateKeyFile(dataDir: string): { key: Buffer; path: string; created: boolean } {
   const path = join(dataDir, KEY_FILE_NAME);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  let fd: number | null = null;
-  try {
-    // 'wx' fails when the file exists, so two processes starting at once cannot both write one.
-    fd = openSync(path, 'wx', KEY_FILE_MODE);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if (fd !== null) {
+  let created = false;
+  if (!existsSync(path)) {
+    const temporary = join(dataDir, `.${KEY_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const fd = openSync(temporary, 'wx', KEY_FILE_MODE);
     try {
       writeSync(fd, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    chmodSync(path, KEY_FILE_MODE); // the process umask cannot loosen it
-    return { key: parseSecretKey(readFileSync(path, 'utf8'), path), path, created: true };
+    try {
+      chmodSync(temporary, KEY_FILE_MODE); // the process umask cannot loosen it
+      linkSync(temporary, path);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
   }
+  if (created) return { key: parseSecretKey(readFileSync(path, 'utf8'), path), path, created };
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new SecretError('SECRET_KEY_INVALID', `${path} is readable or writable by other users (mode ${mode.toString(8)}); run chmod 600 on it`);

@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { inspect, promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   KEY_FILE_NAME,
@@ -17,6 +19,8 @@ import {
   tokenHint,
 } from '../src/secrets.ts';
 
+const run = promisify(execFile);
+const SECRETS_MODULE = fileURLToPath(new URL('../src/secrets.ts', import.meta.url));
 const TOKEN = 'hz-Secret-Token-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP';
 const dirs: string[] = [];
 function tempDir(): string {
@@ -153,6 +157,19 @@ describe('loadKeyring', () => {
     expect(second.currentKeyId).toBe(first.currentKeyId);
     expect(second.open(sealed)).toBe(TOKEN);
     expect(readFileSync(path, 'utf8').trim()).toBe(stored);
+  });
+
+  it('processes starting at once agree on one key, and only the key file is left behind', async () => {
+    const dataDir = tempDir();
+    const script = `import { loadKeyring } from ${JSON.stringify(SECRETS_MODULE)}; console.log(loadKeyring({ env: {}, dataDir: process.argv[1] }).currentKeyId);`;
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => run(process.execPath, ['--input-type=module', '-e', script, dataDir], { env: { PATH: process.env['PATH'] ?? '' } })),
+    );
+    const ids = runs.map((result) => result.stdout.trim());
+    expect(ids[0]).toMatch(/^[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(1);
+    expect(loadKeyring({ env: {}, dataDir }).currentKeyId).toBe(ids[0]);
+    expect(readdirSync(dataDir)).toEqual([KEY_FILE_NAME]);
   });
 
   it('refuses a key file other users can read', () => {
