@@ -55,9 +55,10 @@ export function send(res: ServerResponse, reply: Reply, baseHeaders: Record<stri
     res.end();
     return;
   }
-  const payload = JSON.stringify(reply.body);
+  // Encode once: the length and the bytes sent come from the same buffer.
+  const payload = Buffer.from(JSON.stringify(reply.body));
   headers['Content-Type'] = JSON_CONTENT_TYPE;
-  headers['Content-Length'] = Buffer.byteLength(payload);
+  headers['Content-Length'] = payload.length;
   res.writeHead(reply.status, headers);
   res.end(payload);
 }

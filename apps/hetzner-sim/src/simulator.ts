@@ -79,6 +79,9 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
     now: nowMs,
   };
   const control: PipelineControl = { hung: new Set(), delays: new Set() };
+  let port = options.port;
+  let listening = false;
+  const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const createStartupProject = (): void => {
     if (options.project) createProject(deps.state, options.project, nowMs(), options.project);
@@ -106,7 +109,10 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const correlationId = randomBytes(CORRELATION_ID_BYTES).toString('hex');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${host}:${port}`}`);
+    // Links are built from the Host the client used; a garbled Host falls back to our own address.
+    const ownBase = baseUrl();
+    const claimedBase = req.headers.host === undefined ? ownBase : `http://${req.headers.host}`;
+    const url = new URL(req.url ?? '/', URL.canParse(req.url ?? '/', claimedBase) ? claimedBase : ownBase);
     if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) return api(req, res, url, correlationId);
     const headers = { 'X-Correlation-Id': correlationId };
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
@@ -124,17 +130,16 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('[hetzner-sim] request crashed:', error);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+      if (res.headersSent) return res.destroy();
+      const headers = { 'X-Correlation-Id': randomBytes(CORRELATION_ID_BYTES).toString('hex') };
+      send(res, errorReply(new ApiError('server_error', 'internal simulator error')), headers);
     });
   });
-  let port = options.port;
-  let listening = false;
 
   return {
     get url() {
       if (!listening && port === 0) throw new Error('the simulator url is known after start() (port 0 = ephemeral)');
-      return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return baseUrl();
     },
     async start() {
       await new Promise<void>((resolve, reject) => {
