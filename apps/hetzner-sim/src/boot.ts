@@ -147,8 +147,9 @@ export function buildBootScheduler(deps: { speed: SpeedProfile; random: Prng; no
       boot.state = 'stopped';
       return;
     }
-    // Powered off before cloud-init ran: the next power-on arms the machine again.
-    if (!isUp(server)) return;
+    // Powered off before cloud-init ran: the next power-on arms the machine again. A machine
+    // armed twice (off and on again quickly) still phones home only once.
+    if (!isUp(server) || boot.started) return;
     boot.started = true;
     boot.state = 'registering';
     const registration = await register(server, bootstrap, myGeneration);

@@ -88,14 +88,16 @@ describe('request faults', () => {
   });
 
   it('adds latency with delayMs', async () => {
-    await addFault({ path: '/locations/*', delayMs: 300, times: 1 });
+    const id = await addFault({ path: '/locations/*', delayMs: 300, times: 1 });
     const started = Date.now();
     const res = await api('GET', '/locations/1');
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    const again = Date.now();
+    expect((await t.admin('GET', '/faults')).json.faults.map((f: { id: number }) => f.id)).not.toContain(id);
     await api('GET', '/locations/1');
-    expect(Date.now() - again).toBeLessThan(250);
+    const log = (await t.admin('GET', `/requests?projectId=${project.id}`)).json.requests;
+    expect(log.map((e: { faultId: number | null }) => e.faultId)).toEqual([id, null]);
+    expect(log[0].durationMs).toBeGreaterThanOrEqual(290);
   });
 
   it('drops the connection without an answer', async () => {

@@ -21,6 +21,8 @@ export interface FakeHangar {
   registerStatuses: number[];
   /** Answer heartbeats with this status from now on. */
   heartbeatStatus: number;
+  /** The heartbeatIntervalMs handed out by register. */
+  heartbeatIntervalMs: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startFakeHangar(): Promise<FakeHangar> {
     heartbeats: () => calls.filter((c) => c.path === '/agent/heartbeat'),
     registerStatuses: [],
     heartbeatStatus: 200,
+    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
     stop: async () => {},
   };
   const server = http.createServer((req, res) => {
@@ -50,7 +53,7 @@ export async function startFakeHangar(): Promise<FakeHangar> {
       if (req.url === '/agent/register') {
         const status = fake.registerStatuses.shift() ?? 200;
         if (status !== 200) return reply(status, { error: 'not now' });
-        return reply(200, { nodeId: `node-${String(body.serverId)}`, nodeCredential: `cred-${String(body.serverId)}`, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+        return reply(200, { nodeId: `node-${String(body.serverId)}`, nodeCredential: `cred-${String(body.serverId)}`, heartbeatIntervalMs: fake.heartbeatIntervalMs });
       }
       if (req.url === '/agent/heartbeat') return reply(fake.heartbeatStatus, {});
       reply(404, {});
