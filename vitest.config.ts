@@ -1,9 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One suite for the whole monorepo. Test files live in each workspace's test/ folder.
 // globalSetup starts one Postgres (embedded, or DATABASE_URL) for the run; every test file
 // gets its own database from packages/db/test-support.
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module) builds. Node loads the CJS one for every
+    // import; Vite would hand our own files the ESM one, giving two GraphQLError classes.
+    alias: { graphql: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+  },
   test: {
     include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     globalSetup: ['packages/db/src/testing/global-setup.ts'],

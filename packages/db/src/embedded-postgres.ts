@@ -76,6 +76,7 @@ async function assertPortFree(port: number): Promise<void> {
 
 function prepareDataDir(dataDir: string, user: { uid: number; gid: number } | undefined): void {
   try {
+    mkdirSync(path.dirname(dataDir), { recursive: true });
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (user) chownSync(dataDir, user.uid, user.gid);
     else accessSync(dataDir, constants.W_OK);
@@ -109,8 +110,21 @@ async function initialise(dataDir: string, bins: Binaries, user: { uid: number; 
   }
 }
 
-/** A stale postmaster.pid of a crashed run blocks startup; a live one means a second Hangar. */
-function checkPidFile(dataDir: string): void {
+/** The parent pid of a process, from /proc (Linux); undefined elsewhere. */
+function parentPid(pid: number): number | undefined {
+  try {
+    const match = /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A Postgres still running on our data folder is either another Hangar's (refuse) or an orphan
+ * left by a Hangar that was killed (its parent is gone): stop the orphan and carry on.
+ */
+async function stopOrphanOrRefuse(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
@@ -120,7 +134,20 @@ function checkPidFile(dataDir: string): void {
   } catch {
     return; // not running: Postgres removes a stale pid file itself
   }
-  throw new PostgresStartError(`Postgres (pid ${pid}) is already running on ${dataDir}; is another Hangar running? Stop it first`);
+  if (parentPid(pid) !== 1) {
+    throw new PostgresStartError(`Postgres (pid ${pid}) is already running on ${dataDir}; is another Hangar running? Stop it first`);
+  }
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + SHUTDOWN_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new PostgresStartError(`an orphaned Postgres (pid ${pid}) on ${dataDir} did not stop; kill it and start again`);
 }
 
 async function waitForConnections(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -148,14 +175,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const bins = await binaries();
   const user = runAsUser();
   const dataDir = path.resolve(options.dataDir);
-  await assertPortFree(options.port);
   prepareDataDir(dataDir, user);
-  checkPidFile(dataDir);
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(dataDir, bins, user);
+  await stopOrphanOrRefuse(dataDir);
+  await assertPortFree(options.port);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await initialise(dataDir, bins, user).catch((error: Error) => {
+      throw /Permission denied/.test(error.message)
+        ? new PostgresStartError(`Postgres data folder ${dataDir} is not reachable by the OS user "${user ? SUPERUSER : os.userInfo().username}" (Permission denied); make its parent folders traversable or set HANGAR_DATA_DIR`)
+        : error;
+    });
+  }
 
   let output = '';
+  // detached: its own process group, so a terminal's Ctrl-C reaches only Hangar, which stops
+  // Postgres last, after the API and worker have drained.
   const child = spawn(bins.postgres, ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', '-c', 'fsync=off'], {
-    ...user, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' },
+    ...user, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' },
   });
   const collect = (chunk: Buffer): void => {
     const text = chunk.toString();

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import sirv from 'sirv';
+import type { Db } from '@hangar/db/client';
+import { isMigrated } from '@hangar/db/migrator';
+import { authenticateApiToken, bearerToken, type Principal } from '@hangar/core/api-tokens';
+import type { Logger } from '@hangar/core/logger';
+import { schema } from './schema/index.ts';
+import type { GraphQLContext } from './context.ts';
+import { createMaskError, withValidationCode } from './errors.ts';
+
+/** Limits on one operation (graphql-armor). A depth of 12 fits every real query of the web app. */
+export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxCost: 5_000, maxTokens: 2_000, maxDirectives: 20 } as const;
+/** graphql-ws keep-alive: a ping this often; a dead peer is dropped after one missed pong. */
+const WS_KEEPALIVE_MS = 12_000;
+
+export interface AppOptions {
+  db: Db;
+  databaseUrl: string;
+  log: Logger;
+  port: number;
+  host?: string;
+  /** Built web app (apps/web/dist) served at /, when present. */
+  webDir?: string;
+}
+
+export interface App {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** http://host:port once started. */
+  readonly url: string;
+}
+
+const MISSING_TOKEN = 'missing API token: send the header `Authorization: Bearer <token>`';
+const BAD_TOKEN = 'API token is invalid or revoked';
+
+async function principalFor(db: Db, header: string | null | undefined): Promise<{ principal: Principal | null; authFailure: string }> {
+  const token = bearerToken(header);
+  if (!token) return { principal: null, authFailure: MISSING_TOKEN };
+  const principal = await authenticateApiToken(db, token);
+  return { principal, authFailure: principal ? '' : BAD_TOKEN };
+}
+
+/** Adds a stable code to validation errors (syntax, unknown fields, armor limits). */
+const validationCodes: Plugin = {
+  onValidate: () => ({ result, setResult }) => {
+    if (result.length > 0) setResult(result.map(withValidationCode));
+  },
+};
+
+/** The GraphQL API (HTTP, SSE and graphql-ws on /graphql), /readyz and the web app. */
+export function buildApp(options: AppOptions): App {
+  const { db, log } = options;
+  let ready = false;
+  let url = '';
+
+  const yoga = createYoga<{ req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string } }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Hangar GraphiQL', subscriptionsProtocol: 'WS' },
+    logging: log.child({ component: 'yoga' }),
+    maskedErrors: { maskError: createMaskError(log) },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
+        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        blockFieldSuggestion: { enabled: false },
+      }),
+      validationCodes,
+    ],
+    context: async ({ request, requestId, connectionPrincipal }) => {
+      const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));
+      return { db, log: log.child({ requestId }), requestId, ...auth };
+    },
+  });
+
+  const web = options.webDir && existsSync(options.webDir) ? sirv(options.webDir, { single: true, etag: true, gzip: true }) : undefined;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/readyz') {
+      const migrated = ready && (await isMigrated(options.databaseUrl).catch(() => false));
+      res.writeHead(migrated ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ready: migrated }));
+      return;
+    }
+    if (path === '/graphql') {
+      await yoga(req, res, { req, requestId });
+      return;
+    }
+    if (web) {
+      web(req, res, () => { res.writeHead(404).end('not found'); });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the API is at /graphql (the web app is not built: npm run generate)');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+    });
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsDisposable = useServer<Record<string, unknown>, { auth: { principal: Principal | null; authFailure: string } }>(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
+      onConnect: async (ctx) => {
+        const header = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+        const auth = await principalFor(db, header);
+        if (!auth.principal) {
+          ctx.extra.socket.close(4403, auth.authFailure);
+          return false;
+        }
+        ctx.extra.auth = auth;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const requestId = randomUUID();
+        const enveloped = yoga.getEnveloped({ req: ctx.extra.request, requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
+        const document = enveloped.parse(params.query);
+        const args = {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wsServer,
+    WS_KEEPALIVE_MS,
+  );
+
+  return {
+    get url() { return url; },
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      url = `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`;
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      await wsDisposable.dispose();
+      for (const client of wsServer.clients) client.terminate();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

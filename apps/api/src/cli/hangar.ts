@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDb } from '@hangar/db/client';
+import { openDatabase } from '@hangar/db/database';
+import { migrate } from '@hangar/db/migrator';
+import { mintApiToken, revokeApiToken } from '@hangar/core/api-tokens';
+
+const USAGE = `usage:
+  npm run hangar -- token create --org <name> --name <token name>
+  npm run hangar -- token revoke <token id>
+  npm run hangar -- token list --org <name>
+
+Uses DATABASE_URL, or the embedded Postgres in HANGAR_DATA_DIR (default .data) while
+Hangar is not running.`;
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+
+/** Token administration for scripts: prints only what was asked for, on stdout. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, name: { type: 'string' } } });
+  const [group, command, id] = positionals;
+  if (group !== 'token' || !command) {
+    console.error(USAGE);
+    return 2;
+  }
+  const database = await openDatabase({ env: process.env, dataDir: process.env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data') });
+  const db = createDb(database.url);
+  try {
+    await migrate(database.url);
+    if (command === 'create' || command === 'list') {
+      if (!values.org) throw new Error('--org is required');
+      const organization = await db.organization.findUnique({ where: { name: values.org } });
+      if (!organization) throw new Error(`no organization named "${values.org}"`);
+      if (command === 'create') {
+        if (!values.name) throw new Error('--name is required');
+        const minted = await mintApiToken(db, { organizationId: organization.id, name: values.name });
+        console.error(`created token ${minted.id} ("${values.name}") for organization ${values.org}; it is shown once:`);
+        console.log(minted.token);
+      } else {
+        const tokens = await db.apiToken.findMany({ where: { organizationId: organization.id }, orderBy: { createdAt: 'asc' } });
+        for (const token of tokens) console.log(`${token.id}\t${token.name}\t${token.revokedAt ? 'revoked' : 'active'}\tlast used ${token.lastUsedAt?.toISOString() ?? 'never'}`);
+      }
+      return 0;
+    }
+    if (command === 'revoke') {
+      if (!id) throw new Error('token id is required');
+      if (!(await revokeApiToken(db, id))) throw new Error(`no active token with id ${id}`);
+      console.error(`revoked token ${id}`);
+      return 0;
+    }
+    console.error(USAGE);
+    return 2;
+  } catch (error) {
+    console.error(`hangar: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await db.$disconnect();
+    await database.stop();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

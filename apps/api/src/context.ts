@@ -1,0 +1,18 @@
+import type { Db } from '@hangar/db/client';
+import type { Principal } from '@hangar/core/api-tokens';
+import type { Logger } from '@hangar/core/logger';
+
+/** What every resolver gets. `principal` is null when the request carried no valid API token. */
+export interface GraphQLContext {
+  db: Db;
+  log: Logger;
+  requestId: string;
+  principal: Principal | null;
+  /** Why `principal` is null, for the UNAUTHENTICATED message. */
+  authFailure: string;
+}
+
+/** The context of a resolver that passed the `authenticated` scope. */
+export interface AuthenticatedContext extends GraphQLContext {
+  principal: Principal;
+}

@@ -1,0 +1,43 @@
+import { Writable } from 'node:stream';
+import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
+import { mintApiToken } from '@hangar/core/api-tokens';
+import { createLogger } from '@hangar/core/logger';
+import { buildApp, type App } from '../src/app.ts';
+
+export interface TestApi {
+  app: App;
+  testDb: TestDatabase;
+  organizationId: string;
+  token: string;
+  /** Every log line the app wrote, for assertions (e.g. no secret in logs). */
+  logLines: string[];
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }>;
+  stop(): Promise<void>;
+}
+
+/** A real API on port 0 over a database of its own, with one organization and token. */
+export async function startTestApi(options: { organization?: string } = {}): Promise<TestApi> {
+  const testDb = await createTestDatabase();
+  const logLines: string[] = [];
+  const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
+  const log = createLogger({ level: 'debug', destination });
+  const app = buildApp({ db: testDb.db, databaseUrl: testDb.url, log, port: 0 });
+  await app.start();
+  const organization = await testDb.db.organization.create({ data: { name: options.organization ?? 'acme' } });
+  const { token } = await mintApiToken(testDb.db, { organizationId: organization.id, name: 'test' });
+  return {
+    app, testDb, organizationId: organization.id, token, logLines,
+    async graphql(query, variables, bearer = token) {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async stop() {
+      await app.stop();
+      await testDb.drop();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '@hangar/db/client';
+import { HangarError } from '@hangar/domain/api-errors';
+
+/** Visible prefix of every Hangar API token, so a leaked one is recognisable in a scan. */
+const TOKEN_PREFIX = 'hgr_';
+const TOKEN_BYTES = 32;
+/** lastUsedAt is written at most this often per token, to keep reads from becoming writes. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+/** API tokens are 256-bit random values, so one SHA-256 is the right hash (no slow KDF needed). */
+export function hashApiToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface Principal {
+  tokenId: string;
+  tokenName: string;
+  tokenCreatedAt: Date;
+  organizationId: string;
+  organizationName: string;
+}
+
+/** Creates a token for an organization; the plaintext is returned once and never stored. */
+export async function mintApiToken(db: Db, input: { organizationId: string; name: string }): Promise<{ id: string; token: string }> {
+  const name = input.name.trim();
+  if (!name) throw new HangarError('VALIDATION_FAILED', 'token name must not be empty', { field: 'name' });
+  const token = TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
+  const record = await db.apiToken.create({ data: { organizationId: input.organizationId, name, tokenHash: hashApiToken(token) } });
+  return { id: record.id, token };
+}
+
+/** The principal behind a bearer token, or null when it is unknown or revoked. */
+export async function authenticateApiToken(db: Db, token: string): Promise<Principal | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const record = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { organization: true } });
+  if (!record || record.revokedAt) return null;
+  const now = Date.now();
+  if (!record.lastUsedAt || now - record.lastUsedAt.getTime() > LAST_USED_WRITE_INTERVAL_MS) {
+    await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date(now) } });
+  }
+  return {
+    tokenId: record.id,
+    tokenName: record.name,
+    tokenCreatedAt: record.createdAt,
+    organizationId: record.organizationId,
+    organizationName: record.organization.name,
+  };
+}
+
+/** Revokes a token by id; returns false when no live token has that id. */
+export async function revokeApiToken(db: Db, id: string): Promise<boolean> {
+  const result = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return result.count === 1;
+}
+
+/** Parses `Bearer <token>` (case-insensitive scheme); undefined when absent or malformed. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,32 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths pino blanks in every log line. Secrets should never reach a logger at all; this is
+ * the second line of defence.
+ */
+const REDACTED_PATHS = [
+  'authorization', 'token', 'password', 'secret',
+  '*.authorization', '*.token', '*.password', '*.secret', '*.apiToken', '*.registrationToken', '*.nodeCredential',
+  'req.headers.authorization', 'headers.authorization',
+];
+
+/** Errors as type, message, code and stack only: driver errors carry whole clients otherwise. */
+function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(code !== undefined ? { code } : {}), stack: error.stack };
+}
+
+/** JSON lines, or pretty lines on a terminal (HANGAR_LOG_FORMAT=json|pretty overrides). */
+export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+  const level = options.level ?? process.env.HANGAR_LOG_LEVEL ?? 'info';
+  const base = { level, name: options.name, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { err: serializeError } };
+  if (options.destination) return pino(base, options.destination);
+  const format = process.env.HANGAR_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format === 'pretty') {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } });
+  }
+  return pino(base);
+}

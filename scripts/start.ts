@@ -1,0 +1,84 @@
+// `npm start`: the whole Hangar in one process, with no configuration. HANGAR_ROLE=api or
+// worker runs one role (scale-out: many processes on one Postgres). See README's table of
+// environment variables.
+import { chmodSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createDb } from '@hangar/db/client';
+import { openDatabase } from '@hangar/db/database';
+import { migrate } from '@hangar/db/migrator';
+import { ensureDevOrganization } from '@hangar/core/first-run';
+import { createLogger } from '@hangar/core/logger';
+import { buildApp } from '../apps/api/src/app.ts';
+import { buildWorker } from '../apps/worker/src/worker.ts';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+const ROLES = ['all', 'api', 'worker'] as const;
+type Role = (typeof ROLES)[number];
+
+interface Part { name: string; stop(): Promise<void> }
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const role = (env.HANGAR_ROLE ?? 'all') as Role;
+  if (!ROLES.includes(role)) throw new Error(`HANGAR_ROLE must be one of ${ROLES.join(', ')} (got "${role}")`);
+  const dataDir = path.resolve(env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data'));
+  // 0711: the embedded Postgres runs as the OS user `postgres` when Hangar runs as root, and
+  // must traverse this folder; the secrets inside are files of mode 0600.
+  mkdirSync(dataDir, { recursive: true });
+  chmodSync(dataDir, 0o711);
+  const log = createLogger({ name: `hangar-${role}` });
+  const port = Number(env.HANGAR_PORT ?? 4000);
+  const host = env.HANGAR_HOST ?? '127.0.0.1';
+
+  const parts: Part[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const part of parts.reverse()) {
+      await part.stop().catch((error: unknown) => log.error({ err: error, part: part.name }, 'stop failed'));
+    }
+    log.info('stopped');
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    const database = await openDatabase({ env, dataDir });
+    parts.push({ name: 'postgres', stop: database.stop });
+    await migrate(database.url);
+    const db = createDb(database.url);
+    parts.push({ name: 'db', stop: () => db.$disconnect() });
+
+    const lines: string[] = [];
+    if (role === 'all' || role === 'worker') {
+      const worker = buildWorker({ db, databaseUrl: database.url, log: log.child({ role: 'worker' }) });
+      await worker.start();
+      parts.push({ name: 'worker', stop: worker.stop });
+      lines.push('  Worker:    running (pg-boss)');
+    }
+    if (role === 'all' || role === 'api') {
+      const webDir = path.join(REPO_ROOT, 'apps/web/dist');
+      const app = buildApp({ db, databaseUrl: database.url, log: log.child({ role: 'api' }), port, host, webDir });
+      await app.start();
+      parts.push({ name: 'api', stop: app.stop });
+      const first = await ensureDevOrganization(db, dataDir);
+      const base = `http://localhost:${port}`;
+      lines.unshift(
+        `  Web app:   ${base}/#token=${first.token}`,
+        `  GraphiQL:  ${base}/graphql`,
+        `  API token: ${path.relative(process.cwd(), path.join(dataDir, 'dev-token')) || 'dev-token'} (organization "default"${first.created ? ', new' : ''})`,
+        `  Paste into GraphiQL's Headers tab: ${JSON.stringify({ Authorization: `Bearer ${first.token}` })}`,
+      );
+    }
+    if (stopping) return;
+    console.log(`\nHangar is running (${role}, ${database.source} Postgres).\n${lines.join('\n')}\nPress Ctrl-C to stop.\n`);
+  } catch (error) {
+    console.error(`hangar: ${(error as Error).message}`);
+    await shutdown('startup failure');
+    process.exitCode = 1;
+  }
+}
+
+await main();
