@@ -8,6 +8,10 @@ import { openDatabase } from '@hangar/db/database';
 import { migrate } from '@hangar/db/migrator';
 import { ensureDevOrganization } from '@hangar/core/first-run';
 import { createLogger } from '@hangar/core/logger';
+import { readConfig } from '@hangar/core/config';
+import type { CoreDeps } from '@hangar/core/deps';
+import { loadKeyring } from '@hangar/core/secrets';
+import { PgBoss } from 'pg-boss';
 import { buildApp } from '../apps/api/src/app.ts';
 import { buildWorker } from '../apps/worker/src/worker.ts';
 
@@ -51,16 +55,22 @@ async function main(): Promise<void> {
     const db = createDb(database.url);
     parts.push({ name: 'db', stop: () => db.$disconnect() });
 
+    const boss = new PgBoss({ connectionString: database.url, schema: 'pgboss' });
+    boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
+    await boss.start();
+    parts.push({ name: 'pg-boss', stop: () => boss.stop({ graceful: true, timeout: 10_000 }) });
+    const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env, dataDir }), config: readConfig(env) };
+
     const lines: string[] = [];
     if (role === 'all' || role === 'worker') {
-      const worker = buildWorker({ db, databaseUrl: database.url, log: log.child({ role: 'worker' }) });
+      const worker = buildWorker({ ...deps, log: log.child({ role: 'worker' }) });
       await worker.start();
       parts.push({ name: 'worker', stop: worker.stop });
       lines.push('  Worker:    running (pg-boss)');
     }
     if (role === 'all' || role === 'api') {
       const webDir = path.join(REPO_ROOT, 'apps/web/dist');
-      const app = buildApp({ db, databaseUrl: database.url, log: log.child({ role: 'api' }), port, host, webDir });
+      const app = buildApp({ deps: { ...deps, log: log.child({ role: 'api' }) }, databaseUrl: database.url, port, host, webDir });
       await app.start();
       parts.push({ name: 'api', stop: app.stop });
       const first = await ensureDevOrganization(db, dataDir);

@@ -10,7 +10,7 @@ import sirv from 'sirv';
 import type { Db } from '@hangar/db/client';
 import { isMigrated } from '@hangar/db/migrator';
 import { authenticateApiToken, bearerToken, type Principal } from '@hangar/core/api-tokens';
-import type { Logger } from '@hangar/core/logger';
+import type { CoreDeps } from '@hangar/core/deps';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, withValidationCode } from './errors.ts';
@@ -21,9 +21,8 @@ export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxCost: 5_000, maxT
 const WS_KEEPALIVE_MS = 12_000;
 
 export interface AppOptions {
-  db: Db;
+  deps: CoreDeps;
   databaseUrl: string;
-  log: Logger;
   port: number;
   host?: string;
   /** Built web app (apps/web/dist) served at /, when present. */
@@ -56,7 +55,8 @@ const validationCodes: Plugin = {
 
 /** The GraphQL API (HTTP, SSE and graphql-ws on /graphql), /readyz and the web app. */
 export function buildApp(options: AppOptions): App {
-  const { db, log } = options;
+  const { deps } = options;
+  const { db, log } = deps;
   let ready = false;
   let url = '';
 
@@ -80,7 +80,7 @@ export function buildApp(options: AppOptions): App {
     ],
     context: async ({ request, requestId, connectionPrincipal }) => {
       const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));
-      return { db, log: log.child({ requestId }), requestId, ...auth };
+      return { deps, db, log: log.child({ requestId }), requestId, ...auth };
     },
   });
 

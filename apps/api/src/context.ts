@@ -1,9 +1,12 @@
 import type { Db } from '@hangar/db/client';
 import type { Principal } from '@hangar/core/api-tokens';
 import type { Logger } from '@hangar/core/logger';
+import type { CoreDeps } from '@hangar/core/deps';
 
 /** What every resolver gets. `principal` is null when the request carried no valid API token. */
 export interface GraphQLContext {
+  /** The use cases' dependencies (db, keyring, job queue, config). */
+  deps: CoreDeps;
   db: Db;
   log: Logger;
   requestId: string;

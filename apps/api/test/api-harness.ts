@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
 import { mintApiToken } from '@hangar/core/api-tokens';
 import { createLogger } from '@hangar/core/logger';
+import { createTestDeps, type TestDeps } from '@hangar/core/testing/test-deps';
 import { buildApp, type App } from '../src/app.ts';
 
 export interface TestApi {
   app: App;
+  deps: TestDeps;
   testDb: TestDatabase;
   organizationId: string;
   token: string;
@@ -21,12 +23,13 @@ export async function startTestApi(options: { organization?: string } = {}): Pro
   const logLines: string[] = [];
   const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
   const log = createLogger({ level: 'debug', destination });
-  const app = buildApp({ db: testDb.db, databaseUrl: testDb.url, log, port: 0 });
+  const deps = await createTestDeps(testDb, log);
+  const app = buildApp({ deps, databaseUrl: testDb.url, port: 0 });
   await app.start();
   const organization = await testDb.db.organization.create({ data: { name: options.organization ?? 'acme' } });
   const { token } = await mintApiToken(testDb.db, { organizationId: organization.id, name: 'test' });
   return {
-    app, testDb, organizationId: organization.id, token, logLines,
+    app, deps, testDb, organizationId: organization.id, token, logLines,
     async graphql(query, variables, bearer = token) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
@@ -37,6 +40,7 @@ export async function startTestApi(options: { organization?: string } = {}): Pro
     },
     async stop() {
       await app.stop();
+      await deps.stop();
       await testDb.drop();
     },
   };

@@ -1,31 +1,31 @@
-import { PgBoss } from 'pg-boss';
-import type { Db } from '@hangar/db/client';
-import type { Logger } from '@hangar/core/logger';
-
-export interface WorkerOptions {
-  db: Db;
-  databaseUrl: string;
-  log: Logger;
-}
+import type { CoreDeps } from '@hangar/core/deps';
+import { JOBS } from './jobs.ts';
 
 export interface Worker {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** The job queue, for code that enqueues in-process (tests, the all-in-one start). */
-  readonly boss: PgBoss;
 }
 
-/** The pg-boss job runner: one small module per job under src/jobs, all calling packages/core. */
-export function buildWorker(options: WorkerOptions): Worker {
-  const boss = new PgBoss({ connectionString: options.databaseUrl, schema: 'pgboss' });
-  boss.on('error', (error) => options.log.error({ err: error }, 'pg-boss error'));
+/**
+ * The pg-boss job runner: creates each job's queue, registers its handler and schedule. The
+ * caller owns `deps.boss` (started before, stopped after) so API and worker can share one.
+ */
+export function buildWorker(deps: CoreDeps): Worker {
+  const started: string[] = [];
   return {
-    boss,
     async start() {
-      await boss.start();
+      for (const job of JOBS) {
+        await deps.boss.createQueue(job.name);
+        await deps.boss.work(job.name, { localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
+          for (const one of jobs) await job.handler(deps, one as never);
+        });
+        started.push(job.name);
+        if (job.schedule) await deps.boss.schedule(job.name, job.schedule);
+      }
     },
     async stop() {
-      await boss.stop({ graceful: true, timeout: 10_000 });
+      // Waits for running handlers to finish; their jobs are then complete or retried later.
+      await Promise.all(started.map((name) => deps.boss.offWork(name, { wait: true })));
     },
   };
 }

@@ -1,0 +1,12 @@
+import type { Job } from 'pg-boss';
+import type { CoreDeps } from '@hangar/core/deps';
+
+/** One pg-boss job: its queue, its handler (a thin call into packages/core), and an optional cron. */
+export interface JobDefinition<Data extends object = object> {
+  name: string;
+  handler: (deps: CoreDeps, job: Job<Data>) => Promise<void>;
+  /** Cron expression for recurring jobs (pg-boss schedule). */
+  schedule?: string;
+  /** How many of this job one worker process runs at once. */
+  concurrency?: number;
+}
