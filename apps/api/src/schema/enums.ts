@@ -1,0 +1,11 @@
+import { CredentialStatus, EventKind, NodePhase, ProviderKind } from '@hangar/db/generated/prisma/enums';
+import { builder } from './builder.ts';
+
+/** GraphQL enums mirror the Prisma enums of the same names (one source: schema.prisma). */
+export const NodePhaseEnum = builder.enumType(NodePhase, { name: 'NodePhase' });
+export const EventKindEnum = builder.enumType(EventKind, { name: 'EventKind' });
+export const ProviderKindEnum = builder.enumType(ProviderKind, { name: 'ProviderKind' });
+export const CredentialStatusEnum = builder.enumType(CredentialStatus, {
+  name: 'CredentialStatus',
+  description: 'Result of the last live call to the provider with the stored token (never guessed from its shape).',
+});
