@@ -30,7 +30,7 @@ export function postJson(url: string, payload: unknown, headers: Record<string, 
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = null;
+          let body: unknown;
           try {
             body = text === '' ? null : JSON.parse(text);
           } catch {

@@ -247,7 +247,7 @@ export function loadKeyring(options: { env?: Record<string, string | undefined>;
     const current = parseSecretKey(explicit, 'HANGAR_SECRET_KEY');
     if (options.dataDir !== undefined) {
       const path = join(options.dataDir, KEY_FILE_NAME);
-      let exists = false;
+      let exists: boolean;
       try {
         exists = statSync(path).isFile();
       } catch {

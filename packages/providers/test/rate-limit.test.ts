@@ -11,8 +11,6 @@ import { RateLimitBudget, parseRateLimitHeaders, parseRetryAfterMs, rateLimitKey
 import type { SimProject, Simulator } from './support/simulator.ts';
 import { createProject, requestsOf, startSimulator } from './support/simulator.ts';
 
-const HOUR_MS = 3_600_000;
-
 function clock(start = 1_700_000_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };

@@ -3,7 +3,7 @@ import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { builder } from './builder.ts';
 import { NodePhaseEnum } from './enums.ts';
 import { NodeErrorRef, type NodeErrorShape } from './error-types.ts';
-import { AcquisitionEventRef } from './acquisition-event.ts';
+import './acquisition-event.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 
 const DEFAULT_PAGE_SIZE = 20;

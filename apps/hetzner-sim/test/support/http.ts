@@ -6,6 +6,7 @@ export interface HttpResult {
   headers: http.IncomingHttpHeaders;
   text: string;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON shapes
   json: any;
 }
 

@@ -128,7 +128,7 @@ function credentialStatusFor(code: ProviderErrorCode, step: 'read' | 'write'): C
 
 /** Throws PROVIDER_INVALID_REQUEST unless `endpoint` is an absolute http(s) URL. */
 function assertHttpUrl(endpoint: string): void {
-  let protocol: string | null = null;
+  let protocol: string | null;
   try {
     protocol = new URL(endpoint).protocol;
   } catch {
