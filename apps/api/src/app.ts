@@ -89,6 +89,9 @@ export function buildApp(options: AppOptions): App {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    const startedAt = performance.now();
+    // One access line per request; headers (and so the Authorization token) are never logged.
+    res.once('finish', () => log.info({ requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - startedAt) }, 'request'));
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/readyz') {
       const migrated = ready && (await isMigrated(options.databaseUrl).catch(() => false));
@@ -155,11 +158,10 @@ export function buildApp(options: AppOptions): App {
     get url() { return url; },
     async start() {
       await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host ?? '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
+        server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is already in use; stop what holds it or set HANGAR_PORT`)
+          : error));
+        server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
       });
       const address = server.address() as AddressInfo;
       url = `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`;
