@@ -118,41 +118,47 @@ export function buildApp(options: AppOptions): App {
     });
   });
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsDisposable = useServer<Record<string, unknown>, { auth: { principal: Principal | null; authFailure: string } }>(
-    {
-      execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
-      onConnect: async (ctx) => {
-        const header = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-        const auth = await principalFor(db, header);
-        if (!auth.principal) {
-          ctx.extra.socket.close(4403, auth.authFailure);
-          return false;
-        }
-        ctx.extra.auth = auth;
-        return true;
+
+  // graphql-ws on the same server and path; attached once listening, so a taken port is one clear error.
+  function attachWebSockets(): { wsServer: WebSocketServer; dispose: () => Promise<void> } {
+    const wsServer = new WebSocketServer({ server, path: '/graphql' });
+    const wsDisposable = useServer<Record<string, unknown>, { auth: { principal: Principal | null; authFailure: string } }>(
+      {
+        execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
+        subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
+        onConnect: async (ctx) => {
+          const header = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+          const auth = await principalFor(db, header);
+          if (!auth.principal) {
+            ctx.extra.socket.close(4403, auth.authFailure);
+            return false;
+          }
+          ctx.extra.auth = auth;
+          return true;
+        },
+        onSubscribe: async (ctx, _id, params) => {
+          const requestId = randomUUID();
+          const enveloped = yoga.getEnveloped({ req: ctx.extra.request, requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
+          const document = enveloped.parse(params.query);
+          const args = {
+            schema: enveloped.schema,
+            operationName: params.operationName,
+            document,
+            variableValues: params.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          };
+          const errors = enveloped.validate(args.schema, args.document);
+          if (errors.length) return errors;
+          return args;
+        },
       },
-      onSubscribe: async (ctx, _id, params) => {
-        const requestId = randomUUID();
-        const enveloped = yoga.getEnveloped({ req: ctx.extra.request, requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
-        const document = enveloped.parse(params.query);
-        const args = {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-        const errors = enveloped.validate(args.schema, args.document);
-        if (errors.length) return errors;
-        return args;
-      },
-    },
-    wsServer,
-    WS_KEEPALIVE_MS,
-  );
+      wsServer,
+      WS_KEEPALIVE_MS,
+    );
+    return { wsServer, dispose: async () => { await wsDisposable.dispose(); } };
+  }
+  let ws: ReturnType<typeof attachWebSockets> | undefined;
 
   return {
     get url() { return url; },
@@ -165,13 +171,16 @@ export function buildApp(options: AppOptions): App {
       });
       const address = server.address() as AddressInfo;
       url = `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`;
+      ws = attachWebSockets();
       ready = true;
     },
     async stop() {
       ready = false;
-      await wsDisposable.dispose();
-      for (const client of wsServer.clients) client.terminate();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      if (ws) {
+        await ws.dispose();
+        for (const client of ws.wsServer.clients) client.terminate();
+        await new Promise<void>((resolve) => ws!.wsServer.close(() => resolve()));
+      }
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, rmSync, chmodSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '@hangar/db/testing/free-port';
+
+// The newcomer's path: `npm start` with no configuration but a data folder and free ports.
+const REPO = path.resolve(import.meta.dirname, '../../..');
+const STARTUP_BUDGET_MS = 10_000;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-start-'));
+chmodSync(dataDir, 0o755);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Started { child: ChildProcess; output: () => string; ms: number }
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const began = Date.now();
+  const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, ...env, HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not running after 30 s:\n${output}`)), 30_000);
+    const check = setInterval(() => {
+      if (output.includes('Press Ctrl-C to stop.')) { clearInterval(check); clearTimeout(timer); resolve(); }
+      if (child.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited early:\n${output}`)); }
+    }, 25);
+  });
+  return { child, output: () => output, ms: Date.now() - began };
+}
+
+async function stop(started: Started): Promise<number | null> {
+  started.child.kill('SIGINT');
+  return new Promise((resolve) => started.child.once('exit', (code) => resolve(code)));
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function postgresRunningOn(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('starts with no configuration, prints URLs and the token, answers the viewer, and Ctrl-C leaves nothing behind; a second start reuses everything', async () => {
+    const [port, pgPort, simPort] = [await freePort(), await freePort(), await freePort()];
+    const env = { HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_SIM_SPEED: 'fast' };
+
+    const first = await start(env);
+    expect(first.ms).toBeLessThan(STARTUP_BUDGET_MS);
+    const token = readFileSync(path.join(dataDir, 'dev-token'), 'utf8').trim();
+    expect(statSync(path.join(dataDir, 'dev-token')).mode & 0o777).toBe(0o600);
+    expect(first.output()).toContain(`http://localhost:${port}/graphql`);
+    expect(first.output()).toContain(JSON.stringify({ Authorization: `Bearer ${token}` }));
+
+    const answer = await fetch(`http://localhost:${port}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ viewer { organization { name } } }' }),
+    }).then((response) => response.json());
+    expect(answer).toEqual({ data: { viewer: { organization: { name: 'default' } } } });
+    expect((await fetch(`http://localhost:${port}/`)).status).toBe(200);
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+
+    expect(await stop(first)).toBe(0);
+    for (const p of [port, pgPort, simPort]) expect(await portOpen(p), `port ${p} still open`).toBe(false);
+    expect(postgresRunningOn(dataDir)).toBe(false);
+    // The dev token never reaches a log line (the printed banner is not a log line).
+    const logLines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join('\n')).not.toContain(token);
+
+    const second = await start(env);
+    expect(readFileSync(path.join(dataDir, 'dev-token'), 'utf8').trim()).toBe(token);
+    expect(second.output()).not.toContain(', new)');
+    expect(await stop(second)).toBe(0);
+    expect(await portOpen(port)).toBe(false);
+  }, 90_000);
+
+  it('says in one line when the API port is taken', async () => {
+    const [pgPort, simPort] = [await freePort(), await freePort()];
+    const blocker = await import('node:http').then(({ createServer }) => createServer());
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as { port: number }).port;
+    const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    blocker.close();
+    expect(code).toBe(1);
+    expect(output).toContain(`hangar: port ${port} is already in use`);
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(postgresRunningOn(dataDir)).toBe(false);
+  }, 60_000);
+});
