@@ -1,56 +1,81 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Provider, useQuery } from 'urql';
 import { forgetApiToken, loadApiToken, saveApiToken } from './api-token.ts';
-import { createGraphQLClient } from './graphql-client.ts';
+import { createGraphQLSession, type GraphQLSession } from './graphql-client.ts';
+import { VIEWER_QUERY } from './graphql/viewer.ts';
+import { fromOperationError, type AppError } from './errors.ts';
+import { SessionContext, type Session } from './session.tsx';
+import { SignIn } from './routes/SignIn.tsx';
+import { Shell } from './routes/Shell.tsx';
+import { ErrorNotice } from './components/ErrorNotice.tsx';
 
-const VIEWER = `query Viewer { viewer { organization { id name } token { name } } }`;
-
-function Viewer({ onSignOut }: { onSignOut: () => void }) {
-  const [{ data, error, fetching }] = useQuery<{ viewer: { organization: { name: string }; token: { name: string } } }>({ query: VIEWER });
-  if (fetching) return <p>Loading…</p>;
-  if (error) {
-    const code = error.graphQLErrors[0]?.extensions?.code;
+/**
+ * Checks the token with the viewer query. A rejected token (UNAUTHENTICATED) signs out with the
+ * reason shown on the sign-in form; other failures (API down) keep the token and offer a retry.
+ */
+function SignedIn({ session, onRejected, onSignOut }: { session: GraphQLSession; onRejected: (error: AppError) => void; onSignOut: () => void }) {
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: VIEWER_QUERY });
+  const failure = error ? fromOperationError(error) : null;
+  useEffect(() => {
+    if (failure?.code === 'UNAUTHENTICATED') onRejected(failure);
+  }, [failure?.code]); // eslint-disable-line react-hooks/exhaustive-deps
+  const value = useMemo<Session | null>(
+    () => (data ? { viewer: data.viewer, live: session.live, signOut: onSignOut } : null),
+    [data, session.live, onSignOut],
+  );
+  if (value) {
     return (
-      <div role="alert">
-        <p><strong>{String(code ?? 'NETWORK_ERROR')}</strong>: {error.graphQLErrors[0]?.message ?? error.message}</p>
-        <button onClick={onSignOut}>Use another token</button>
-      </div>
+      <SessionContext value={value}>
+        <Shell />
+      </SessionContext>
+    );
+  }
+  if (failure && failure.code !== 'UNAUTHENTICATED') {
+    return (
+      <main className="page page-narrow">
+        <ErrorNotice error={failure} title="Cannot reach Hangar">
+          <div className="actions">
+            <button type="button" onClick={() => reexecute({ requestPolicy: 'network-only' })}>Try again</button>
+            <button type="button" className="secondary" onClick={onSignOut}>Use another token</button>
+          </div>
+        </ErrorNotice>
+      </main>
+    );
+  }
+  return <main className="page page-narrow"><p className="muted">{fetching ? 'Signing in…' : ''}</p></main>;
+}
+
+/** The app: a sign-in form until an API token is known, then the signed-in shell. */
+export function App() {
+  const [token, setToken] = useState(loadApiToken);
+  const [signInError, setSignInError] = useState<AppError | null>(null);
+  const session = useMemo(() => (token ? createGraphQLSession(token) : null), [token]);
+  useEffect(() => () => session?.live.dispose(), [session]);
+
+  const signOut = useCallback(() => {
+    forgetApiToken();
+    setToken(null);
+  }, []);
+  const rejected = useCallback((error: AppError) => {
+    setSignInError(error);
+    signOut();
+  }, [signOut]);
+
+  if (!session) {
+    return (
+      <SignIn
+        error={signInError}
+        onToken={(value) => {
+          saveApiToken(value);
+          setSignInError(null);
+          setToken(value);
+        }}
+      />
     );
   }
   return (
-    <p data-testid="viewer">
-      Organization <strong>{data?.viewer.organization.name}</strong>, signed in with token “{data?.viewer.token.name}”.{' '}
-      <button onClick={onSignOut}>Sign out</button>
-    </p>
-  );
-}
-
-function TokenForm({ onToken }: { onToken: (token: string) => void }) {
-  const [value, setValue] = useState('');
-  return (
-    <form onSubmit={(event) => { event.preventDefault(); if (value.trim()) onToken(value.trim()); }}>
-      <label>
-        API token <input type="password" value={value} onChange={(event) => setValue(event.target.value)} autoComplete="off" />
-      </label>
-      <button type="submit">Sign in</button>
-      <p>`npm start` prints a link that signs you in; scripts mint tokens with `npm run hangar -- token create`.</p>
-    </form>
-  );
-}
-
-export function App() {
-  const [token, setToken] = useState(loadApiToken);
-  const client = useMemo(() => (token ? createGraphQLClient(token) : null), [token]);
-  return (
-    <main>
-      <h1>Hangar</h1>
-      {client ? (
-        <Provider value={client}>
-          <Viewer onSignOut={() => { forgetApiToken(); setToken(null); }} />
-        </Provider>
-      ) : (
-        <TokenForm onToken={(value) => { saveApiToken(value); setToken(value); }} />
-      )}
-    </main>
+    <Provider value={session.client}>
+      <SignedIn session={session} onRejected={rejected} onSignOut={signOut} />
+    </Provider>
   );
 }

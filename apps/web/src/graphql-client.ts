@@ -1,11 +1,56 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import { createClient as createWsClient } from 'graphql-ws';
 
-/** One urql client: queries and mutations over HTTP, subscriptions over graphql-ws, same token. */
-export function createGraphQLClient(token: string): Client {
+/** State of the WebSocket that carries subscriptions, as the header shows it. */
+/** `idle`: no subscription is open, so no socket either (graphql-ws connects lazily). */
+export type LiveStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
+
+/** The subscription transport, for components that must react to reconnects. */
+export interface LiveConnection {
+  status(): LiveStatus;
+  /** Calls `listener` whenever the status changes; returns the unsubscribe. */
+  onStatus(listener: () => void): () => void;
+  /**
+   * Calls `listener` after the socket connected again following a drop. graphql-ws then
+   * re-sends every subscription with its original variables, so a stream that resumes from a
+   * cursor (nodeEvents `after`) must move its cursor on this signal.
+   */
+  onReconnected(listener: () => void): () => void;
+  dispose(): void;
+}
+
+export interface GraphQLSession {
+  client: Client;
+  live: LiveConnection;
+}
+
+/** One session for one API token: queries and mutations over HTTP, subscriptions over graphql-ws. */
+export function createGraphQLSession(token: string): GraphQLSession {
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/graphql`;
-  const ws = createWsClient({ url: wsUrl, connectionParams: { authorization: `Bearer ${token}` }, lazy: true, retryAttempts: Infinity });
-  return new Client({
+  let status: LiveStatus = 'idle';
+  let activeSubscriptions = 0;
+  const statusListeners = new Set<() => void>();
+  const reconnectListeners = new Set<() => void>();
+  const setStatus = (next: LiveStatus) => {
+    if (next === status) return;
+    status = next;
+    for (const listener of statusListeners) listener();
+  };
+  const ws = createWsClient({
+    url: wsUrl,
+    connectionParams: { authorization: `Bearer ${token}` },
+    lazy: true,
+    retryAttempts: Infinity,
+    on: {
+      connected: (_socket, _payload, wasRetry) => {
+        setStatus('live');
+        if (wasRetry) for (const listener of reconnectListeners) listener();
+      },
+      connecting: () => { if (status !== 'reconnecting') setStatus('connecting'); },
+      closed: () => setStatus(activeSubscriptions > 0 ? 'reconnecting' : 'idle'),
+    },
+  });
+  const client = new Client({
     url: '/graphql',
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
     exchanges: [
@@ -13,9 +58,40 @@ export function createGraphQLClient(token: string): Client {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+          subscribe: (sink) => {
+            activeSubscriptions += 1;
+            const unsubscribe = ws.subscribe({ ...request, query: request.query ?? '' }, sink);
+            let open = true;
+            return {
+              unsubscribe() {
+                if (!open) return;
+                open = false;
+                activeSubscriptions -= 1;
+                unsubscribe();
+              },
+            };
+          },
         }),
       }),
     ],
   });
+  return {
+    client,
+    live: {
+      status: () => status,
+      onStatus(listener) {
+        statusListeners.add(listener);
+        return () => statusListeners.delete(listener);
+      },
+      onReconnected(listener) {
+        reconnectListeners.add(listener);
+        return () => reconnectListeners.delete(listener);
+      },
+      dispose() {
+        statusListeners.clear();
+        reconnectListeners.clear();
+        void ws.dispose();
+      },
+    },
+  };
 }

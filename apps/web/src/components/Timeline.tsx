@@ -1,0 +1,80 @@
+import type { AcquisitionEvent } from '../graphql/types.ts';
+import { fromStoredError } from '../errors.ts';
+import { between, formatDuration, formatTime } from '../format.ts';
+import { PHASE_LABELS, phaseTone } from '../phases.ts';
+import { buildTimeline, type TimelineStep } from '../timeline.ts';
+import { useTicker } from '../live.ts';
+import { ProgressBar } from './ProgressBar.tsx';
+
+/** How often a running phase's elapsed time is redrawn. */
+const ELAPSED_REDRAW_MS = 1_000;
+
+function Note({ event }: { event: AcquisitionEvent }) {
+  if (event.kind === 'RETRY') {
+    return (
+      <li className="note note-retry" data-kind="RETRY">
+        <span className="note-label">Retry{event.attempt !== null ? ` · attempt ${event.attempt}` : ''}</span> {event.message}
+        {event.error && <> <code className="error-code">{event.error.code}</code></>}
+        <time className="note-time">{formatTime(event.at)}</time>
+      </li>
+    );
+  }
+  if (event.kind === 'ERROR' && event.error) {
+    const error = fromStoredError(event.error);
+    return (
+      <li className="note note-error" data-kind="ERROR">
+        <span className="note-label">Error</span> <code className="error-code">{error.code}</code> {error.message}
+        <time className="note-time">{formatTime(event.at)}</time>
+      </li>
+    );
+  }
+  return (
+    <li className="note" data-kind={event.kind}>
+      {event.message}
+      <time className="note-time">{formatTime(event.at)}</time>
+    </li>
+  );
+}
+
+function Step({ step, now }: { step: TimelineStep; now: number }) {
+  const running = step.endedAt === null;
+  const tone = phaseTone(step.phase);
+  const state = running ? 'current' : tone === 'danger' ? 'failed' : 'done';
+  const elapsed = running ? now - new Date(step.enteredAt).getTime() : between(step.enteredAt, step.endedAt!);
+  const showDuration = running || step.endedAt !== step.enteredAt;
+  return (
+    <li className={`step step-${state} step-tone-${tone}`} data-phase={step.phase} data-state={state}>
+      <span className="step-marker" aria-hidden="true" />
+      <div className="step-body">
+        <div className="step-head">
+          <span className="step-title">{PHASE_LABELS[step.phase]}</span>
+          <time className="step-time" dateTime={step.enteredAt}>{formatTime(step.enteredAt)}</time>
+          {showDuration && <span className="step-duration">{running ? `for ${formatDuration(elapsed)}` : formatDuration(elapsed)}</span>}
+        </div>
+        {step.message && <p className="step-message">{step.message}</p>}
+        {step.phase === 'WAITING_FOR_SERVER' && (
+          <ProgressBar value={step.progress ?? 0} label="Server creation progress" />
+        )}
+        {step.notes.length > 0 && <ul className="notes">{step.notes.map((event) => <Note key={event.seq} event={event} />)}</ul>}
+      </div>
+    </li>
+  );
+}
+
+/** A node's provisioning timeline: each phase with its time, then the phases still to come. */
+export function Timeline({ events, live }: { events: readonly AcquisitionEvent[]; live: boolean }) {
+  const { steps, upcoming } = buildTimeline(events);
+  const running = steps.some((step) => step.endedAt === null);
+  const now = useTicker(running, ELAPSED_REDRAW_MS);
+  return (
+    <ol className="timeline" aria-label="Provisioning timeline" data-live={live ? 'yes' : 'no'}>
+      {steps.map((step) => <Step key={step.seq} step={step} now={now} />)}
+      {upcoming.map((phase) => (
+        <li key={`upcoming-${phase}`} className="step step-pending" data-phase={phase} data-state="pending">
+          <span className="step-marker" aria-hidden="true" />
+          <div className="step-body"><div className="step-head"><span className="step-title">{PHASE_LABELS[phase]}</span></div></div>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
+import { CREATE_NODE } from '../graphql/nodes.ts';
+import type { Image, ProviderCatalog, ServerType } from '../graphql/types.ts';
+import { fromCombinedError, fromOperationError, splitFieldErrors, type AppError } from '../errors.ts';
+import { Link, navigate } from '../router.tsx';
+import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
+import { Field } from '../components/Field.tsx';
+
+const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image'] as const;
+const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
+
+/** Server types offered in a location. */
+export function serverTypesIn(catalog: ProviderCatalog, location: string): ServerType[] {
+  return catalog.serverTypes.filter((type) => type.locations.includes(location));
+}
+
+/** Images that boot on a server type (same CPU architecture). */
+export function imagesFor(catalog: ProviderCatalog, serverType: ServerType | undefined): Image[] {
+  return serverType ? catalog.images.filter((image) => image.architecture === serverType.architecture) : [];
+}
+
+function describeType(type: ServerType): string {
+  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}`;
+}
+
+/** A value that is still among `options`, else the first option (or '' when there is none). */
+function keepOrFirst(value: string, options: readonly string[]): string {
+  return options.includes(value) ? value : (options[0] ?? '');
+}
+
+/**
+ * "Create node": pick a connection, then a location, a server type offered there and an image
+ * for that type's architecture, all from the connection's live catalog.
+ */
+export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
+  const [connections] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, context: CONNECTIONS_CONTEXT });
+  const [connectionId, setConnectionId] = useState('');
+  const [name, setName] = useState('');
+  const [location, setLocation] = useState('');
+  const [serverTypeName, setServerTypeName] = useState('');
+  const [imageName, setImageName] = useState('');
+  const [errors, setErrors] = useState<AppError[]>([]);
+  const [creation, createNode] = useMutation(CREATE_NODE);
+
+  const usable = connections.data?.providerConnections ?? [];
+  // Default to the first connection the provider accepted.
+  useEffect(() => {
+    if (!connectionId && usable.length > 0) setConnectionId((usable.find((c) => c.credentialStatus === 'VALID') ?? usable[0]!).id);
+  }, [connectionId, usable]);
+
+  const [catalogResult] = useQuery({ query: PROVIDER_CATALOG_QUERY, variables: { id: connectionId }, pause: !connectionId });
+  const catalog = catalogResult.data?.providerConnection?.catalog ?? null;
+  const types = catalog ? serverTypesIn(catalog, location) : [];
+  const serverType = types.find((type) => type.name === serverTypeName);
+  const images = catalog ? imagesFor(catalog, serverType) : [];
+
+  // Each choice narrows the next: keep what still fits, else take the first that does.
+  useEffect(() => {
+    if (catalog) setLocation((current) => keepOrFirst(current, catalog.locations.map((l) => l.name)));
+  }, [catalog]);
+  useEffect(() => setServerTypeName((current) => keepOrFirst(current, types.map((t) => t.name))), [types.map((t) => t.name).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setImageName((current) => keepOrFirst(current, images.map((i) => i.name))), [images.map((i) => i.name).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const { byField, general } = splitFieldErrors(errors, FIELDS);
+
+  async function submit() {
+    const result = await createNode({
+      input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName },
+    });
+    if (result.error) {
+      setErrors(fromCombinedError(result.error));
+      return;
+    }
+    if (result.data) navigate(`/nodes/${encodeURIComponent(result.data.createNode.id)}`);
+  }
+
+  if (connections.data && usable.length === 0) {
+    return (
+      <section className="card">
+        <h2>Create node</h2>
+        <p className="empty">Nodes come from a provider. <Link to="/providers">Connect a Hetzner Cloud project</Link> first.</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="create-node">
+      <h2 id="create-node">Create node</h2>
+      {connections.error && <ErrorNotice error={fromOperationError(connections.error)} title="Could not load the provider connections" />}
+      {catalogResult.error && <ErrorNotice error={fromOperationError(catalogResult.error)} title="Could not load the provider's catalog" />}
+      <ErrorList errors={general} />
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="form-grid">
+          <Field label="Provider connection" error={byField.providerConnectionId}>
+            <select name="providerConnectionId" value={connectionId} onChange={(event) => setConnectionId(event.target.value)} required>
+              {usable.map((connection) => (
+                <option key={connection.id} value={connection.id}>
+                  {connection.name}{connection.credentialStatus === 'VALID' ? '' : ` (${connection.credentialStatus})`}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Name" help="A hostname: lowercase letters, digits and hyphens, up to 63 characters." error={byField.name}>
+            <input name="name" value={name} onChange={(event) => setName(event.target.value)} required autoComplete="off" spellCheck={false} placeholder="web-1" />
+          </Field>
+          <Field label="Location" error={byField.location}>
+            <select name="location" value={location} onChange={(event) => setLocation(event.target.value)} disabled={!catalog} required>
+              {catalog?.locations.map((entry) => (
+                <option key={entry.name} value={entry.name}>{`${entry.city}, ${entry.country} (${entry.name})`}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Server type" help={location ? `Types offered in ${location}.` : undefined} error={byField.serverType}>
+            <select name="serverType" value={serverTypeName} onChange={(event) => setServerTypeName(event.target.value)} disabled={!catalog} required>
+              {types.map((type) => (
+                <option key={type.name} value={type.name}>{describeType(type)}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Image" help={serverType ? `Images for ${serverType.architecture}.` : undefined} error={byField.image}>
+            <select name="image" value={imageName} onChange={(event) => setImageName(event.target.value)} disabled={!catalog} required>
+              {images.map((image) => (
+                <option key={`${image.name}-${image.architecture}`} value={image.name}>{image.description || image.name}</option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        {catalogResult.fetching && <p className="muted small">Loading the catalog from the provider…</p>}
+        <div className="actions">
+          <button type="submit" disabled={creation.fetching || !catalog}>{creation.fetching ? 'Creating…' : 'Create node'}</button>
+          <button type="button" className="secondary" onClick={onCancel}>Cancel</button>
+        </div>
+      </form>
+    </section>
+  );
+}

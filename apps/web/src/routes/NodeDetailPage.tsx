@@ -1,0 +1,151 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, type CombinedError } from 'urql';
+import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE } from '../graphql/nodes.ts';
+import type { Node } from '../graphql/types.ts';
+import { fromCombinedError, fromOperationError, fromStoredError, type AppError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import { useLiveEntities, usePollingFallback } from '../live.ts';
+import { useNodeEvents } from '../node-events.ts';
+import { nodeActions } from '../phases.ts';
+import { Link } from '../router.tsx';
+import { PhaseBadge } from '../components/Badges.tsx';
+import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
+import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
+import { Timeline } from '../components/Timeline.tsx';
+
+function Facts({ node }: { node: Node }) {
+  return (
+    <dl className="facts facts-wide">
+      <dt>Connection</dt>
+      <dd><Link to="/providers">{node.providerConnection.name}</Link></dd>
+      <dt>Server type</dt>
+      <dd>{node.serverType}</dd>
+      <dt>Location</dt>
+      <dd>{node.location}</dd>
+      <dt>Image</dt>
+      <dd>{node.image}</dd>
+      <dt>Server id</dt>
+      <dd>{node.providerServerId ?? '—'}</dd>
+      <dt>IPv4</dt>
+      <dd>{node.ipv4 ? <code>{node.ipv4}</code> : '—'}</dd>
+      <dt>IPv6</dt>
+      <dd>{node.ipv6 ? <code>{node.ipv6}</code> : '—'}</dd>
+      <dt>Attempt</dt>
+      <dd>{node.attempt}</dd>
+      <dt>Created</dt>
+      <dd>{formatDateTime(node.createdAt)}</dd>
+      <dt>Ready</dt>
+      <dd>{formatDateTime(node.readyAt)}</dd>
+    </dl>
+  );
+}
+
+/** Cancel / retry / release, offered by phase; the API's CONFLICT explains a refusal. */
+function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => void }) {
+  const [errors, setErrors] = useState<AppError[]>([]);
+  const [cancelState, cancel] = useMutation(CANCEL_NODE);
+  const [retryState, retry] = useMutation(RETRY_NODE);
+  const [releaseState, release] = useMutation(RELEASE_NODE);
+  const allowed = nodeActions(node.phase);
+  const busy = cancelState.fetching || retryState.fetching || releaseState.fetching;
+
+  async function run(action: () => Promise<{ error?: CombinedError | undefined; data?: Node | undefined }>) {
+    const result = await action();
+    if (result.error) setErrors(fromCombinedError(result.error));
+    else {
+      setErrors([]);
+      if (result.data) onChanged(result.data);
+    }
+  }
+
+  if (!allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
+  return (
+    <div className="node-actions">
+      <div className="actions">
+        {allowed.cancel && (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void run(async () => { const r = await cancel({ id: node.id }); return { error: r.error, data: r.data?.cancelNode }; })}>
+            Cancel acquisition
+          </button>
+        )}
+        {allowed.retry && (
+          <button type="button" disabled={busy} onClick={() => void run(async () => { const r = await retry({ id: node.id }); return { error: r.error, data: r.data?.retryNode }; })}>
+            Retry
+          </button>
+        )}
+        {allowed.release && (
+          <button type="button" className="secondary danger-text" disabled={busy} onClick={() => void run(async () => { const r = await release({ id: node.id }); return { error: r.error, data: r.data?.releaseNode }; })}>
+            Release (delete server)
+          </button>
+        )}
+      </div>
+      <ErrorList errors={errors} />
+    </div>
+  );
+}
+
+/** One node: its facts, actions, final error and the live provisioning timeline. */
+export function NodeDetailPage({ nodeId }: { nodeId: string }) {
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId }, requestPolicy: 'network-only' });
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  const stream = useNodeEvents(nodeId, data?.node?.events);
+  const changes = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
+  usePollingFallback(stream.failure !== null, refresh);
+
+  // The node as last heard of, from whichever source spoke last: the query, the live change
+  // feed, or an action's answer. All three are the server's state at the time they arrive.
+  const [node, setNode] = useState<Node | null>(null);
+  const queried = data?.node ?? null;
+  const changed = changes.latest.get(nodeId) ?? null;
+  useEffect(() => { if (queried) setNode(queried); }, [queried]);
+  useEffect(() => { if (changed) setNode(changed); }, [changed]);
+
+  // Without the change feed, read the node again whenever the timeline enters a phase (IPs, error).
+  const lastPhaseEntry = stream.events.findLast((event) => event.kind === 'PHASE_ENTERED')?.seq ?? 0;
+  const changeFeedDown = changes.failure !== null;
+  useEffect(() => {
+    if (changeFeedDown && lastPhaseEntry > 0) refresh();
+  }, [changeFeedDown, lastPhaseEntry, refresh]);
+
+  if (error) {
+    return (
+      <>
+        <p><Link to="/nodes">← Nodes</Link></p>
+        <ErrorNotice error={fromOperationError(error)} title="Could not load this node" />
+      </>
+    );
+  }
+  if (!node) return <p className="muted">{fetching ? 'Loading…' : ''}</p>;
+
+  return (
+    <>
+      <p><Link to="/nodes">← Nodes</Link></p>
+      <div className="page-header">
+        <div>
+          <h1 className="node-title">{node.name} <PhaseBadge phase={node.phase} /></h1>
+          <p className="muted small">Node <code>{node.id}</code></p>
+        </div>
+        <Actions node={node} onChanged={setNode} />
+      </div>
+      {node.error && (
+        <ErrorNotice error={fromStoredError(node.error)} title={node.phase === 'FAILED' ? 'The acquisition failed' : 'Last error'}>
+          {node.error.provider && <ProviderErrorDetails provider={node.error.provider} />}
+        </ErrorNotice>
+      )}
+      <div className="detail-grid">
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Provisioning timeline</h2>
+          {stream.failure && (
+            <p className="muted small" data-testid="live-fallback">
+              Live timeline unavailable (<code>{stream.failure.code}</code>); refreshing every few seconds instead.
+            </p>
+          )}
+          <Timeline events={stream.events} live={stream.failure === null} />
+        </section>
+        <section className="card" aria-labelledby="facts-title">
+          <h2 id="facts-title">Details</h2>
+          <Facts node={node} />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { useCallback, useState } from 'react';
+import { useQuery } from 'urql';
+import { NODE_CHANGED, NODES_QUERY } from '../graphql/nodes.ts';
+import type { Node } from '../graphql/types.ts';
+import { fromOperationError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
+import { Link } from '../router.tsx';
+import { PhaseBadge } from '../components/Badges.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { CreateNodeForm } from './CreateNodeForm.tsx';
+
+/** Nodes per page of the list. */
+const PAGE_SIZE = 50;
+const NODES_CONTEXT = { additionalTypenames: ['Node'] };
+
+function NodeRow({ node }: { node: Node }) {
+  return (
+    <tr data-node-name={node.name}>
+      <td><Link to={`/nodes/${encodeURIComponent(node.id)}`}>{node.name}</Link></td>
+      <td><PhaseBadge phase={node.phase} /></td>
+      <td>{node.providerConnection.name}</td>
+      <td>
+        <span className="spec">{node.serverType}</span> · <span className="spec">{node.location}</span> · <span className="spec">{node.image}</span>
+      </td>
+      <td className="ips">
+        {node.ipv4 || node.ipv6 ? (
+          <>
+            {node.ipv4 && <code>{node.ipv4}</code>}
+            {node.ipv6 && <code>{node.ipv6}</code>}
+          </>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td>{formatDateTime(node.createdAt)}</td>
+    </tr>
+  );
+}
+
+/**
+ * One page of the list (cursor `after`). The first page also takes in nodes the live stream
+ * announced that are newer than everything on it (created since the page loaded).
+ */
+function NodesChunk({ after, latest, liveDown, onMore }: {
+  after: string | null;
+  latest: ReadonlyMap<string, Node>;
+  liveDown: boolean;
+  onMore: ((cursor: string) => void) | null;
+}) {
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODES_QUERY, variables: { first: PAGE_SIZE, after }, context: NODES_CONTEXT, requestPolicy: 'cache-and-network' });
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  usePollingFallback(liveDown, refresh);
+  const listed = data?.nodes.edges.map((edge) => edge.node) ?? [];
+  const newest = listed[0]?.createdAt ?? '';
+  const nodes = overlay(listed, latest, { newAt: 'start', admit: (node) => after === null && node.createdAt >= newest });
+  const pageInfo = data?.nodes.pageInfo;
+  return (
+    <tbody>
+      {error && (
+        <tr><td colSpan={6}><ErrorNotice error={fromOperationError(error)} title="Could not load the nodes" /></td></tr>
+      )}
+      {nodes.map((node) => <NodeRow key={node.id} node={node} />)}
+      {after === null && data && nodes.length === 0 && (
+        <tr><td colSpan={6} className="empty">No nodes yet. Create one: Hangar acquires it from your provider and shows every step live.</td></tr>
+      )}
+      {!data && fetching && <tr><td colSpan={6} className="muted">Loading…</td></tr>}
+      {onMore && pageInfo?.hasNextPage && pageInfo.endCursor && (
+        <tr><td colSpan={6}><button type="button" className="secondary" onClick={() => onMore(pageInfo.endCursor!)}>Show older nodes</button></td></tr>
+      )}
+    </tbody>
+  );
+}
+
+/** Nodes: every node of the organization with its phase, live; and the form to create one. */
+export function NodesPage() {
+  const [creating, setCreating] = useState(false);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const live = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Nodes</h1>
+          <p className="muted">Servers acquired through your provider connections, newest first.</p>
+        </div>
+        {!creating && <button type="button" onClick={() => setCreating(true)}>Create node</button>}
+      </div>
+      {creating && <CreateNodeForm onCancel={() => setCreating(false)} />}
+      {live.failure && (
+        <p className="muted small" data-testid="live-fallback">
+          Live updates unavailable (<code>{live.failure.code}</code>); refreshing every few seconds instead.
+        </p>
+      )}
+      <div className="card table-card">
+        <table className="table" aria-label="Nodes">
+          <thead>
+            <tr><th>Name</th><th>Phase</th><th>Connection</th><th>Type · location · image</th><th>IP addresses</th><th>Created</th></tr>
+          </thead>
+          {cursors.map((after, index) => (
+            <NodesChunk
+              key={after ?? 'first'}
+              after={after}
+              latest={live.latest}
+              liveDown={live.failure !== null}
+              onMore={index === cursors.length - 1 ? (cursor) => setCursors((previous) => [...previous, cursor]) : null}
+            />
+          ))}
+        </table>
+      </div>
+    </>
+  );
+}

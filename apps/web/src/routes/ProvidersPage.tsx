@@ -1,0 +1,51 @@
+import { useCallback, useState } from 'react';
+import { useQuery } from 'urql';
+import { PROVIDER_CONNECTION_CHANGED, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
+import { fromOperationError } from '../errors.ts';
+import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { ConnectProviderForm } from './ConnectProviderForm.tsx';
+import { ProviderConnectionCard } from './ProviderConnectionCard.tsx';
+
+/** An empty list has no typename to watch: name it, so creating a connection refetches the list. */
+const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
+
+/** Providers: the organization's connections, live, and the form to connect another. */
+export function ProvidersPage() {
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, context: CONNECTIONS_CONTEXT, requestPolicy: 'cache-and-network' });
+  const live = useLiveEntities(PROVIDER_CONNECTION_CHANGED, (event) => event.providerConnectionChanged);
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  usePollingFallback(live.failure !== null, refresh);
+
+  const connections = overlay(data?.providerConnections ?? [], live.latest, { newAt: 'end', removed });
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>Providers</h1>
+        <p className="muted">Cloud accounts Hangar acquires nodes from. Status comes from a live call to the provider.</p>
+      </div>
+      {error && <ErrorNotice error={fromOperationError(error)} title="Could not load the provider connections" />}
+      {live.failure && !error && (
+        <p className="muted small" data-testid="live-fallback">
+          Live status unavailable (<code>{live.failure.code}</code>); refreshing every few seconds instead.
+        </p>
+      )}
+      <section aria-label="Provider connections" className="stack">
+        {connections.map((connection) => (
+          <ProviderConnectionCard
+            key={connection.id}
+            connection={connection}
+            onDeleted={(id) => setRemoved((previous) => new Set(previous).add(id))}
+          />
+        ))}
+        {data && connections.length === 0 && (
+          <p className="empty">No provider connected yet. Connect a Hetzner Cloud project below to create nodes.</p>
+        )}
+        {!data && fetching && <p className="muted">Loading…</p>}
+      </section>
+      <ConnectProviderForm onConnected={refresh} />
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
+import type { LiveConnection, LiveStatus } from './graphql-client.ts';
+import type { Viewer } from './graphql/types.ts';
+
+/** The signed-in session: who, the subscription transport, and how to leave. */
+export interface Session {
+  viewer: Viewer;
+  live: LiveConnection;
+  signOut(): void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside a signed-in session');
+  return session;
+}
+
+/** The subscription socket's state, re-rendering when it changes. */
+export function useLiveStatus(): LiveStatus {
+  const { live } = useSession();
+  return useSyncExternalStore(live.onStatus, live.status);
+}
+
+/** Runs `listener` whenever the subscription socket is back after a drop. */
+export function useOnReconnected(listener: () => void): void {
+  const { live } = useSession();
+  useEffect(() => live.onReconnected(listener), [live, listener]);
+}
