@@ -17,14 +17,17 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-/** A real API on port 0 over a database of its own, with one organization and token. */
-export async function startTestApi(options: { organization?: string } = {}): Promise<TestApi> {
+/**
+ * A real API on port 0 over a database of its own, with one organization and token.
+ * `webDir`: a built web app (vite build output) to serve at /, as in production.
+ */
+export async function startTestApi(options: { organization?: string; webDir?: string } = {}): Promise<TestApi> {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
   const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
   const log = createLogger({ level: 'debug', destination });
   const deps = await createTestDeps(testDb, log);
-  const app = buildApp({ deps, databaseUrl: testDb.url, port: 0 });
+  const app = buildApp({ deps, databaseUrl: testDb.url, port: 0, ...(options.webDir ? { webDir: options.webDir } : {}) });
   await app.start();
   const organization = await testDb.db.organization.create({ data: { name: options.organization ?? 'acme' } });
   const { token } = await mintApiToken(testDb.db, { organizationId: organization.id, name: 'test' });
