@@ -11,6 +11,10 @@ export interface TestApi {
   testDb: TestDatabase;
   organizationId: string;
   token: string;
+  /** Id of `token`'s ApiToken row (audit rows name it). */
+  apiTokenId: string;
+  /** The raw body of every response `graphql()` received, in order (e.g. to scan for secrets). */
+  responseBodies: string[];
   /** Every log line the app wrote, for assertions (e.g. no secret in logs). */
   logLines: string[];
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }>;
@@ -30,16 +34,19 @@ export async function startTestApi(options: { organization?: string; webDir?: st
   const app = buildApp({ deps, databaseUrl: testDb.url, port: 0, ...(options.webDir ? { webDir: options.webDir } : {}) });
   await app.start();
   const organization = await testDb.db.organization.create({ data: { name: options.organization ?? 'acme' } });
-  const { token } = await mintApiToken(testDb.db, { organizationId: organization.id, name: 'test' });
+  const { id: apiTokenId, token } = await mintApiToken(testDb.db, { organizationId: organization.id, name: 'test' });
+  const responseBodies: string[] = [];
   return {
-    app, deps, testDb, organizationId: organization.id, token, logLines,
+    app, deps, testDb, organizationId: organization.id, token, apiTokenId, responseBodies, logLines,
     async graphql(query, variables, bearer = token) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: await response.json() };
+      const text = await response.text();
+      responseBodies.push(text);
+      return { status: response.status, body: JSON.parse(text) };
     },
     async stop() {
       await app.stop();

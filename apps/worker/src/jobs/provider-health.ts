@@ -1,0 +1,74 @@
+/**
+ * provider_health: re-checks every provider connection's token with a live call, so a revoked
+ * or downgraded token shows up before an acquisition trips over it.
+ *
+ * The cron run (data without a connection id) only fans out: one job per connection, each
+ * starting after a random delay of up to PROVIDER_HEALTH_JITTER_SECONDS, so many connections
+ * do not hit the provider (or one project's rate limit) in the same second, and any worker
+ * process may run each check. A fan-out job (data `{ connectionId }`) runs one check.
+ */
+import { randomInt } from 'node:crypto';
+import type { Job } from 'pg-boss';
+import type { CoreDeps } from '@hangar/core/deps';
+import { revalidateConnection } from '@hangar/core/provider-connections';
+import type { JobDefinition } from '../job.ts';
+
+export const PROVIDER_HEALTH_JOB = 'provider_health';
+/** Every 15 minutes. */
+export const PROVIDER_HEALTH_SCHEDULE = '*/15 * * * *';
+/** Checks of one run are spread over this many seconds (well inside the 15-minute period). */
+export const PROVIDER_HEALTH_JITTER_SECONDS = 180;
+/** A check that has not run within this long is dropped: the next run covers it. */
+const CHECK_EXPIRE_SECONDS = 5 * 60;
+/** Connections read per fan-out batch. */
+const FAN_OUT_BATCH = 500;
+
+/** `{}` (or null) for the scheduled run; `{ connectionId }` for one check. */
+export interface ProviderHealthData {
+  connectionId?: string;
+}
+
+/** Enqueues one jittered check per connection; returns how many. */
+async function fanOut(deps: CoreDeps): Promise<number> {
+  let after: string | undefined;
+  let queued = 0;
+  for (;;) {
+    const rows = await deps.db.providerConnection.findMany({
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: FAN_OUT_BATCH,
+      ...(after === undefined ? {} : { cursor: { id: after }, skip: 1 }),
+    });
+    if (rows.length === 0) break;
+    after = rows.at(-1)?.id;
+    await deps.boss.insert(
+      PROVIDER_HEALTH_JOB,
+      rows.map((row) => ({
+        data: { connectionId: row.id } satisfies ProviderHealthData,
+        startAfter: randomInt(0, PROVIDER_HEALTH_JITTER_SECONDS + 1),
+        retryLimit: 0,
+        expireInSeconds: CHECK_EXPIRE_SECONDS,
+      })),
+    );
+    queued += rows.length;
+  }
+  deps.log.info({ job: PROVIDER_HEALTH_JOB, queued, jitterSeconds: PROVIDER_HEALTH_JITTER_SECONDS }, 'provider health checks queued');
+  return queued;
+}
+
+/** One connection's check; the outcome is logged by packages/core (status and code, never the token). */
+async function checkOne(deps: CoreDeps, connectionId: string, signal: AbortSignal | undefined): Promise<void> {
+  const result = await revalidateConnection(deps, connectionId, { signal, reason: 'provider_health' });
+  if (result === null) deps.log.info({ job: PROVIDER_HEALTH_JOB, connectionId }, 'provider health check skipped: the connection was deleted or its token rotated');
+}
+
+export const providerHealthJob: JobDefinition<ProviderHealthData> = {
+  name: PROVIDER_HEALTH_JOB,
+  schedule: PROVIDER_HEALTH_SCHEDULE,
+  concurrency: 4,
+  async handler(deps: CoreDeps, job: Job<ProviderHealthData>) {
+    const connectionId = job.data?.connectionId;
+    if (connectionId === undefined) await fanOut(deps);
+    else await checkOne(deps, connectionId, job.signal);
+  },
+};
