@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
+import { openChangeStream } from '../src/change-stream.ts';
+import { closableStream } from '../src/closable-stream.ts';
+import { createPgEventTarget, type PgEventTarget } from '../src/pg-event-target.ts';
+import { CHANNELS } from '../src/topics.ts';
+import { createWakeSignal } from '../src/wake-signal.ts';
+
+let testDb: TestDatabase;
+let target: PgEventTarget;
+const ORG = '00000000-0000-4000-8000-0000000000aa';
+const OTHER_ORG = '00000000-0000-4000-8000-0000000000bb';
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  target = createPgEventTarget({ connectionString: testDb.url });
+  await target.start();
+});
+afterAll(async () => {
+  await target.stop();
+  await testDb.drop();
+});
+
+describe('wake signal', () => {
+  it('keeps a hint that arrives between clear() and wait()', async () => {
+    const wake = createWakeSignal();
+    wake.clear();
+    wake.notify();
+    const started = Date.now();
+    await wake.wait(5_000);
+    expect(Date.now() - started).toBeLessThan(100);
+    wake.clear();
+    const waited = Date.now();
+    await wake.wait(50);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(45);
+  });
+});
+
+describe('closable stream', () => {
+  it('ends a stream parked in a long wait as soon as the consumer returns', async () => {
+    let closed = 0;
+    const stream = closableStream(async function* (signal) {
+      yield 1;
+      await createWakeSignal().wait(60_000, signal);
+      if (!signal.aborted) yield 2;
+    }, () => { closed += 1; });
+    expect((await stream.next()).value).toBe(1);
+    const parked = stream.next();
+    const started = Date.now();
+    await stream.return();
+    expect(await parked).toEqual({ done: true, value: undefined });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(closed).toBe(1);
+  });
+});
+
+describe('change stream', () => {
+  it('reads the rows named by notices, merges repeats, and only for its key', async () => {
+    const loads: string[][] = [];
+    const rows = new Map([['c1', { id: 'c1', status: 'VALID' }], ['c2', { id: 'c2', status: 'INVALID' }]]);
+    const stream = openChangeStream({
+      events: target,
+      topic: 'organizationConnections',
+      key: ORG,
+      idOf: (notice) => notice.connectionId,
+      loadByIds: async (ids) => { loads.push(ids); return ids.flatMap((id) => rows.get(id) ?? []); },
+      loadChangedSince: async () => [],
+    });
+    // Three notices before the consumer reads: c1 twice (one emission), c2 once, another org's ignored.
+    await target.publish(CHANNELS.connectionChanges, { connectionId: 'c1', organizationId: ORG });
+    await target.publish(CHANNELS.connectionChanges, { connectionId: 'x9', organizationId: OTHER_ORG });
+    await target.publish(CHANNELS.connectionChanges, { connectionId: 'c1', organizationId: ORG });
+    await target.publish(CHANNELS.connectionChanges, { connectionId: 'c2', organizationId: ORG });
+    await expect.poll(() => target.listenerCount).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const first = await stream.next();
+    const second = await stream.next();
+    expect([first.value, second.value]).toEqual([{ id: 'c1', status: 'VALID' }, { id: 'c2', status: 'INVALID' }]);
+    expect(loads).toEqual([['c1', 'c2']]);
+    await stream.return?.();
+    expect(target.listenerCount).toBe(0);
+  });
+});
