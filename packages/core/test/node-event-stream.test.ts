@@ -1,0 +1,190 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AcquisitionEvent } from '@hangar/db/generated/prisma/client';
+import type { EventKind, NodePhase } from '@hangar/db/generated/prisma/enums';
+import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
+import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
+import { appendEvent } from '../src/event-log.ts';
+import { openNodeEventStream, REPLAY_BATCH_SIZE } from '../src/node-event-stream.ts';
+
+let testDb: TestDatabase;
+let events: PgEventTarget;
+let organizationId: string;
+let otherOrganizationId: string;
+let connectionId: string;
+let nodeCount = 0;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  events = createPgEventTarget({ connectionString: testDb.url, applicationName: 'stream-test-events' });
+  await events.start();
+  const [org, other] = await Promise.all([
+    testDb.db.organization.create({ data: { name: 'acme' } }),
+    testDb.db.organization.create({ data: { name: 'globex' } }),
+  ]);
+  organizationId = org.id;
+  otherOrganizationId = other.id;
+  const connection = await testDb.db.providerConnection.create({
+    data: { organizationId, name: 'sandbox', kind: 'HETZNER', apiEndpoint: 'http://127.0.0.1:1/v1', tokenSealed: 'sealed', tokenKeyId: 'k', tokenHint: '…abcd', tokenFingerprint: 'f'.repeat(16) },
+  });
+  connectionId = connection.id;
+});
+afterAll(async () => {
+  await events.stop();
+  await testDb.drop();
+});
+
+/** A node row as createNode would leave it before its first event (tests only). */
+async function newNode(orgId = organizationId): Promise<string> {
+  nodeCount += 1;
+  const data = { organizationId: orgId, providerConnectionId: connectionId, name: `node-${nodeCount}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' };
+  const node = await testDb.db.node.create({ data });
+  return node.id;
+}
+
+/** One event in its own transaction, as the worker writes them. */
+async function append(nodeId: string, phase: NodePhase, kind: EventKind = 'PHASE_ENTERED', message = `${phase}`): Promise<number> {
+  const { seq } = await testDb.db.$transaction((tx) => appendEvent(tx, nodeId, { phase, kind, message }, kind === 'PHASE_ENTERED' ? { phase } : {}));
+  return seq;
+}
+
+async function collect(stream: AsyncIterable<AcquisitionEvent>, onEvent?: (event: AcquisitionEvent) => Promise<void> | void): Promise<AcquisitionEvent[]> {
+  const received: AcquisitionEvent[] = [];
+  for await (const event of stream) {
+    received.push(event);
+    await onEvent?.(event);
+  }
+  return received;
+}
+
+const open = (nodeId: string, after?: number, orgId = organizationId) => openNodeEventStream({ db: testDb.db, events }, { organizationId: orgId, nodeId, after });
+const seqs = (list: AcquisitionEvent[]) => list.map((event) => event.seq);
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const HAPPY: NodePhase[] = ['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING', 'WAITING_FOR_READINESS', 'READY'];
+
+describe('nodeEvents stream: replay, then live', () => {
+  it('sends stored events after `after`, then live ones, and completes after READY', async () => {
+    const nodeId = await newNode();
+    for (const phase of HAPPY.slice(0, 3)) await append(nodeId, phase);
+    const done = collect(await open(nodeId, 1));
+    for (const phase of HAPPY.slice(3)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await append(nodeId, phase);
+    }
+    const received = await done;
+    expect(seqs(received)).toEqual(range(2, 7));
+    expect(received.map((event) => event.phase)).toEqual(HAPPY.slice(1));
+  });
+
+  it('delivers every event exactly once while events commit during the replay', async () => {
+    const nodeId = await newNode();
+    const stored = REPLAY_BATCH_SIZE * 2 + 17;
+    for (let i = 0; i < stored; i += 1) await append(nodeId, 'WAITING_FOR_SERVER', 'PROGRESS');
+    const live = 150;
+    let written = stored;
+    const writer = (async () => {
+      for (let i = 0; i < live; i += 1) {
+        written = await append(nodeId, 'WAITING_FOR_SERVER', 'PROGRESS');
+        if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      written = await append(nodeId, 'READY');
+    })();
+    // Several subscribers that join at different moments, each reading slowly at first.
+    const subscribers = await Promise.all([0, 5, 250, 400].map(async (after, index) => {
+      await new Promise((resolve) => setTimeout(resolve, index * 15));
+      return collect(await open(nodeId, after), async (event) => {
+        if (event.seq % 97 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      });
+    }));
+    await writer;
+    const total = stored + live + 1;
+    expect(written).toBe(total);
+    for (const [index, after] of [0, 5, 250, 400].entries()) expect(seqs(subscribers[index] ?? [])).toEqual(range(after + 1, total));
+  });
+
+  it('fills a gap from rows after the event connection was lost', async () => {
+    const nodeId = await newNode();
+    await append(nodeId, 'QUEUED');
+    const received: AcquisitionEvent[] = [];
+    const done = collect(await open(nodeId), (event) => { received.push(event); });
+    await expect.poll(() => received.length).toBe(1);
+    const admin = new pg.Client({ connectionString: testDb.url });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'stream-test-events'");
+    await admin.end();
+    // Committed while nobody listens: no notice reaches the stream, only the resync does.
+    await append(nodeId, 'VALIDATING');
+    await append(nodeId, 'FAILED');
+    const started = Date.now();
+    expect(seqs(await done)).toEqual([1, 2, 3]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('nodeEvents stream: completion', () => {
+  it('runs past an earlier resting phase to the node’s current one (retry, then release)', async () => {
+    const nodeId = await newNode();
+    for (const phase of ['QUEUED', 'VALIDATING', 'FAILED', 'QUEUED', 'VALIDATING', 'READY', 'RELEASING', 'RELEASED'] as NodePhase[]) await append(nodeId, phase);
+    const received = await collect(await open(nodeId));
+    expect(received.map((event) => event.phase)).toEqual(['QUEUED', 'VALIDATING', 'FAILED', 'QUEUED', 'VALIDATING', 'READY', 'RELEASING', 'RELEASED']);
+  });
+
+  it('completes at once for a client that already has every event of a resting node', async () => {
+    const nodeId = await newNode();
+    for (const phase of HAPPY) await append(nodeId, phase);
+    expect(await collect(await open(nodeId, HAPPY.length))).toEqual([]);
+  });
+
+  it('follows a release of a READY node with a new subscription from the last seq', async () => {
+    const nodeId = await newNode();
+    for (const phase of HAPPY) await append(nodeId, phase);
+    const stream = await open(nodeId, HAPPY.length);
+    // Completes at once: the node rests and nothing follows `after`.
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    // A release starts a new chapter: a new subscription from the last seq follows it to the end.
+    await append(nodeId, 'RELEASING');
+    const done = collect(await open(nodeId, HAPPY.length));
+    await append(nodeId, 'RELEASED');
+    expect((await done).map((event) => event.phase)).toEqual(['RELEASING', 'RELEASED']);
+  });
+
+  it('stops listening when the consumer leaves a quiet stream', async () => {
+    const nodeId = await newNode();
+    await append(nodeId, 'QUEUED');
+    const before = events.listenerCount;
+    const stream = await open(nodeId);
+    expect(events.listenerCount).toBe(before + 2);
+    expect((await stream.next()).value?.seq).toBe(1);
+    const parked = stream.next();
+    const started = Date.now();
+    await stream.return?.();
+    expect((await parked).done).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(events.listenerCount).toBe(before);
+  });
+});
+
+describe('nodeEvents stream: refusals', () => {
+  it('is NOT_FOUND for another organization’s node and for a malformed id, with no listener left', async () => {
+    const foreign = await newNode(otherOrganizationId);
+    await append(foreign, 'QUEUED');
+    const before = events.listenerCount;
+    await expect(open(foreign)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(open('not-a-uuid')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(events.listenerCount).toBe(before);
+    // The same node is found by its own organization.
+    const own = await open(foreign, 0, otherOrganizationId);
+    expect((await own.next()).value?.seq).toBe(1);
+    await own.return?.();
+    expect(events.listenerCount).toBe(before);
+  });
+
+  it('refuses an `after` that is negative or beyond the last event with VALIDATION_FAILED', async () => {
+    const nodeId = await newNode();
+    await append(nodeId, 'QUEUED');
+    const before = events.listenerCount;
+    await expect(open(nodeId, -1)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'after' });
+    await expect(open(nodeId, 2)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'after' });
+    expect(events.listenerCount).toBe(before);
+  });
+});
