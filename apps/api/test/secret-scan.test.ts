@@ -16,7 +16,6 @@ import {
   ROTATE,
   VALIDATE,
   addFault,
-  admin,
   createConnectionVia,
   createProject,
   startSimulator,
@@ -144,12 +143,9 @@ describe('secret scan', () => {
       ...rows.map((entry): [string, string] => [`row of ${entry.table}`, entry.row]),
     ];
     const needles = secrets.flatMap((token) => [token, token.slice(0, PREFIX_CHARS)]);
-    const hits = haystacks.flatMap(([where, text]) => needles.filter((needle) => text.includes(needle)).map((needle) => `${where} contains …${needle.slice(-6)}`));
-    expect(hits).toEqual([]);
-
-    // The scan.is able to see a token: the simulator knows them, and the needles are real.
-    const simProjects = await admin<{ projects: unknown[] }>(sim, 'GET', '/_sim/projects');
-    expect(simProjects.projects.length).toBeGreaterThanOrEqual(2);
-    expect(haystacks.some(([, text]) => text.includes(main.id))).toBe(true);
+    expect(findHits(haystacks, needles)).toEqual([]);
+    // The scan sees what is there: it finds the canary, and the connection's id in rows and responses.
+    expect(findHits(haystacks, [canary.slice(0, PREFIX_CHARS)])).toHaveLength(1);
+    expect(findHits(haystacks, [main.id]).length).toBeGreaterThan(3);
   });
 });

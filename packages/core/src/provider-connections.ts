@@ -50,6 +50,7 @@ export const INTERACTIVE_TUNING: AdapterTuning = { requestTimeoutMs: 10_000, max
 /** Node phases in which a node holds nothing at the provider (unless providerServerId says otherwise). */
 const FINISHED_NODE_PHASES: NodePhase[] = ['RELEASED', 'FAILED', 'CANCELLED'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
 const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f]/;
 /** Expected token length per provider kind. */
 const TOKEN_CHARS: Readonly<Record<ProviderKind, number>> = { HETZNER: HETZNER_TOKEN_CHARS };

@@ -45,7 +45,7 @@ async function createSimulatorProject(simulatorUrl: string): Promise<string> {
       signal: AbortSignal.timeout(SIMULATOR_ADMIN_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new Error(`the Hetzner simulator at ${simulatorUrl} is not reachable (${(error as Error).message}); start it with \`npm run sim\``);
+    throw new Error(`the Hetzner simulator at ${simulatorUrl} is not reachable (${(error as Error).message}); start it with \`npm run sim\``, { cause: error });
   }
   if (response.status !== 201) throw new Error(`the Hetzner simulator at ${simulatorUrl} refused to create a project (HTTP ${response.status})`);
   const body = (await response.json()) as { token?: unknown };
