@@ -439,8 +439,8 @@ function pruneCatalogs(now: number): void {
 }
 
 /** A provider failure as the API shows it: the PROVIDER_* code, with the diagnostic in details. */
-export function providerHangarError(info: ProviderErrorInfo): HangarError {
-  return new HangarError(info.code, info.message, { details: { retryable: info.retryable, provider: info } });
+export function providerHangarError(info: ProviderErrorInfo, retryAfterMs: number | null = null): HangarError {
+  return new HangarError(info.code, info.message, { details: { retryable: info.retryable, ...(retryAfterMs === null ? {} : { retryAfterMs }), provider: info } });
 }
 
 /**
@@ -467,7 +467,7 @@ export async function readCatalog(
       if (error.code === 'PROVIDER_AUTH_FAILED') {
         await recordCredentialCheck(deps, connection.id, { status: 'INVALID', error: error.info }, { tokenFingerprint: connection.tokenFingerprint });
       }
-      throw providerHangarError(error.info);
+      throw providerHangarError(error.info, error.retryAfterMs);
     }
   };
   const entry: CatalogEntry = { expiresAt: now + CATALOG_CACHE_TTL_MS, catalog: load() };

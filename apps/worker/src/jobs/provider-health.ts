@@ -18,8 +18,10 @@ export const PROVIDER_HEALTH_JOB = 'provider_health';
 export const PROVIDER_HEALTH_SCHEDULE = '*/15 * * * *';
 /** Checks of one run are spread over this many seconds (well inside the 15-minute period). */
 export const PROVIDER_HEALTH_JITTER_SECONDS = 180;
-/** A check that has not run within this long is dropped: the next run covers it. */
-const CHECK_EXPIRE_SECONDS = 5 * 60;
+/** A check still running after this long is failed (two requests of at most 10 s each fit easily); the next run covers it. */
+const CHECK_EXPIRE_SECONDS = 60;
+/** Finished checks are kept this long: a day has 96 runs per connection, the connection row keeps the outcome. */
+const CHECK_DELETE_AFTER_SECONDS = 60 * 60;
 /** Connections read per fan-out batch. */
 const FAN_OUT_BATCH = 500;
 
@@ -48,6 +50,7 @@ async function fanOut(deps: CoreDeps): Promise<number> {
         startAfter: randomInt(0, PROVIDER_HEALTH_JITTER_SECONDS + 1),
         retryLimit: 0,
         expireInSeconds: CHECK_EXPIRE_SECONDS,
+        deleteAfterSeconds: CHECK_DELETE_AFTER_SECONDS,
       })),
     );
     queued += rows.length;
