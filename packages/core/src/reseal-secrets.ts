@@ -36,7 +36,7 @@ export interface ResealReport {
 }
 
 /** Re-encrypts every provider token not sealed under `deps.keyring`'s current key. */
-export async function resealAll(deps: CoreDeps): Promise<ResealReport> {
+export async function resealAll(deps: Pick<CoreDeps, 'db' | 'keyring' | 'log'>): Promise<ResealReport> {
   const { keyring } = deps;
   const report: ResealReport = { scanned: 0, resealed: 0, current: 0, skipped: 0, failed: [], currentKeyId: keyring.currentKeyId };
   let after: string | undefined;
