@@ -1,7 +1,7 @@
 // `npm start`: the whole Hangar in one process, with no configuration. HANGAR_ROLE=api or
 // worker runs one role (scale-out: many processes on one Postgres). See README's table of
 // environment variables.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createDb } from '@hangar/db/client';
 import { openDatabase } from '@hangar/db/database';
@@ -11,11 +11,11 @@ import { createLogger } from '@hangar/core/logger';
 import { readConfig } from '@hangar/core/config';
 import type { CoreDeps } from '@hangar/core/deps';
 import { loadKeyring } from '@hangar/core/secrets';
+import { ensureSandboxConnection } from '@hangar/core/sandbox';
 import { PgBoss } from 'pg-boss';
 import { buildApp } from '../apps/api/src/app.ts';
 import { buildWorker } from '../apps/worker/src/worker.ts';
 import { buildSimulator } from '../apps/hetzner-sim/src/simulator.ts';
-import { generateToken } from '../apps/hetzner-sim/src/projects.ts';
 import { isSpeedName } from '../apps/hetzner-sim/src/speed.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
@@ -23,21 +23,6 @@ const ROLES = ['all', 'api', 'worker'] as const;
 type Role = (typeof ROLES)[number];
 
 interface Part { name: string; stop(): Promise<void> }
-
-interface SandboxProject { name: string; token: string; readOnlyToken: string }
-
-/**
- * The simulator keeps its state in memory; its sandbox project's tokens live in
- * `<dataDir>/sandbox-project.json` (mode 0600) so the "Hetzner sandbox" connection's token
- * stays valid across restarts (its servers do not survive one).
- */
-function sandboxProject(dataDir: string): SandboxProject {
-  const file = path.join(dataDir, 'sandbox-project.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SandboxProject;
-  const project = { name: 'hangar-sandbox', token: generateToken(), readOnlyToken: generateToken() };
-  writeFileSync(file, JSON.stringify(project), { mode: 0o600 });
-  return project;
-}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -84,7 +69,7 @@ async function main(): Promise<void> {
     if (role === 'all' && env.HANGAR_SIM !== 'off') {
       const speed = env.HANGAR_SIM_SPEED ?? 'realistic';
       if (!isSpeedName(speed)) throw new Error(`HANGAR_SIM_SPEED must be realistic, fast or instant (got "${speed}")`);
-      const simulator = buildSimulator({ port: Number(env.HANGAR_SIM_PORT ?? 4010), speed, seed: Number(env.HANGAR_SIM_SEED ?? 1), project: sandboxProject(dataDir) });
+      const simulator = buildSimulator({ port: Number(env.HANGAR_SIM_PORT ?? 4010), speed, seed: Number(env.HANGAR_SIM_SEED ?? 1) });
       await simulator.start();
       parts.push({ name: 'simulator', stop: simulator.stop });
       simulatorUrl = simulator.url;
@@ -102,6 +87,10 @@ async function main(): Promise<void> {
       await app.start();
       parts.push({ name: 'api', stop: app.stop });
       const first = await ensureDevOrganization(db, dataDir);
+      if (simulatorUrl) {
+        const sandbox = await ensureSandboxConnection(deps, { organizationId: first.organizationId, simulatorUrl });
+        lines.push(`  Provider:  "${sandbox.connection.name}" → the simulator (${sandbox.connection.credentialStatus}, ${sandbox.outcome})`);
+      }
       const base = `http://localhost:${port}`;
       lines.unshift(
         `  Web app:   ${base}/#token=${first.token}`,

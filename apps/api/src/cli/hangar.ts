@@ -4,11 +4,17 @@ import { createDb } from '@hangar/db/client';
 import { openDatabase } from '@hangar/db/database';
 import { migrate } from '@hangar/db/migrator';
 import { mintApiToken, revokeApiToken } from '@hangar/core/api-tokens';
+import { createLogger } from '@hangar/core/logger';
+import { resealAll } from '@hangar/core/reseal-secrets';
+import { loadKeyring } from '@hangar/core/secrets';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const USAGE = `usage:
   npm run hangar -- token create --org <name> --name <token name>
   npm run hangar -- token revoke <token id>
   npm run hangar -- token list --org <name>
+  npm run hangar -- secrets reseal        re-encrypt provider tokens under the current key
 
 Uses DATABASE_URL, or the embedded Postgres in HANGAR_DATA_DIR (default .data) while
 Hangar is not running.`;
@@ -19,14 +25,20 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, name: { type: 'string' } } });
   const [group, command, id] = positionals;
-  if (group !== 'token' || !command) {
+  if (!((group === 'token' && command) || (group === 'secrets' && command === 'reseal'))) {
     console.error(USAGE);
     return 2;
   }
-  const database = await openDatabase({ env: process.env, dataDir: process.env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data') });
+  const dataDir = process.env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data');
+  const database = await openDatabase({ env: process.env, dataDir });
   const db = createDb(database.url);
   try {
     await migrate(database.url);
+    if (group === 'secrets') {
+      const report = await resealAll({ db, log: createLogger({ name: 'hangar-cli', destination: process.stderr }), keyring: loadKeyring({ env: process.env, dataDir }) });
+      console.log(JSON.stringify(report));
+      return report.failed.length > 0 ? 1 : 0;
+    }
     if (command === 'create' || command === 'list') {
       if (!values.org) throw new Error('--org is required');
       const organization = await db.organization.findUnique({ where: { name: values.org } });
@@ -43,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'revoke') {
-      if (!id) throw new Error('token id is required');
+      if (!id || !UUID.test(id)) throw new Error('a token id (a UUID, from `token list`) is required');
       if (!(await revokeApiToken(db, id))) throw new Error(`no active token with id ${id}`);
       console.error(`revoked token ${id}`);
       return 0;
