@@ -8,13 +8,24 @@ const ARMOR_REJECTION = /depth limit|aliases|Query Cost limit|Token limit|Direct
 /** Codes Yoga gives malformed requests; we replace them with ours. */
 const YOGA_REQUEST_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT']);
 
+/**
+ * graphql-js quotes the offending value in coercion errors ("got invalid value \"…\"", "found
+ * \"…\""). A value can be a secret sent in the wrong place, so it is never echoed back.
+ */
+export function withoutValues(message: string): string {
+  return message
+    .replace(/got invalid value .*?(; |$)/s, 'got an invalid value$1')
+    .replace(/found .*?([.;] |[.;]?$)/s, 'found an invalid value$1')
+    .replace(/(cannot represent [^:]*value): .*$/s, '$1.');
+}
+
 /** Gives every validation error a stable code: QUERY_TOO_COMPLEX for armor's limits, else BAD_REQUEST. */
 export function withValidationCode(error: Error): Error {
   if (!(error instanceof GraphQLError)) return error;
   const existing = error.extensions.code;
   if (existing && !YOGA_REQUEST_CODES.has(String(existing))) return error;
   const code = ARMOR_REJECTION.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'BAD_REQUEST';
-  return new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code } });
+  return new GraphQLError(withoutValues(error.message.replace(/^Syntax Error: /, '')), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code } });
 }
 
 /**

@@ -76,3 +76,21 @@ describe('readiness', () => {
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });
 });
+
+describe('errors never echo a submitted value', () => {
+  it('redacts the value from variable coercion errors', async () => {
+    const secret = 'a'.repeat(64);
+    const { status, body } = await api.graphql('query ($n: Int) { nodes(first: $n) { edges { cursor } } }', { n: secret });
+    expect(status).toBeLessThan(500);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(body.errors?.[0]?.message).toMatch(/invalid value/);
+    expect(JSON.stringify(body)).not.toContain(secret);
+  });
+
+  it('redacts the value from literal type errors', async () => {
+    const secret = 'b'.repeat(64);
+    const { body } = await api.graphql(`{ nodes(first: "${secret}") { edges { cursor } } }`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(JSON.stringify(body)).not.toContain(secret);
+  });
+});
