@@ -33,7 +33,7 @@ code_files=$(git ls-files 'apps/*/src/**.ts' 'packages/*/src/**.ts' | grep -v '/
 # Codes are string literals ('PROVIDER_…', 'NODE_…', HangarError('CODE', …)) or keys of the tables in packages/domain.
 codes=$( (grep -ohE "['\"\`](PROVIDER|NODE)_[A-Z_]+['\"\`]" $code_files | tr -d "'\"\`"; \
           grep -ohE "HangarError\('[A-Z_]+'" $code_files | grep -oE "[A-Z_]{3,}"; \
-          grep -ohE "^  [A-Z][A-Z_]+:" packages/domain/src/*.ts | tr -d ' :') | sort -u)
+          grep -ohE "^  [A-Z][A-Z_]+:" packages/domain/src/*errors.ts | tr -d ' :') | sort -u)
 missing=0
 for code in $codes; do
   grep -q "\`$code\`\|| $code |" docs/error-codes.md || { fail "error code $code is not in docs/error-codes.md"; missing=1; }
