@@ -14,6 +14,8 @@ import type { CoreDeps } from '@hangar/core/deps';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, withValidationCode } from './errors.ts';
+import { ensureNodeQueues } from '@hangar/core/node-jobs';
+import { handleAgentRequest } from './agent-routes.ts';
 
 /** Limits on one operation (graphql-armor). A depth of 12 fits every real query of the web app. */
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxCost: 5_000, maxTokens: 2_000, maxDirectives: 20 } as const;
@@ -103,6 +105,7 @@ export function buildApp(options: AppOptions): App {
       await yoga(req, res, { req, requestId });
       return;
     }
+    if (await handleAgentRequest(deps, req, res, path ?? '/')) return;
     if (web) {
       web(req, res, () => { res.writeHead(404).end('not found'); });
       return;
@@ -163,6 +166,8 @@ export function buildApp(options: AppOptions): App {
   return {
     get url() { return url; },
     async start() {
+      // createNode sends node_provision jobs: the node queues must exist with their policy.
+      await ensureNodeQueues(deps.boss);
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
           ? new Error(`port ${options.port} is already in use; stop what holds it or set HANGAR_PORT`)

@@ -1,0 +1,23 @@
+/**
+ * node_provision: drives one node through its acquisition phases (packages/core
+ * acquisition.ts). Resumable: a retried job (worker crash, expired heartbeat) continues from the
+ * node's current phase. While a machine boots, the run hands its slot back and this job sends
+ * its own follow-up (the queue is stately per node, so that never makes two).
+ */
+import { provisionNode } from '@hangar/core/acquisition';
+import { enqueueProvision, NODE_PROVISION_QUEUE, type NodeJobData } from '@hangar/core/node-jobs';
+import type { JobDefinition } from '../job.ts';
+
+/** Acquisitions one worker process drives at once (most of their time is spent waiting). */
+export const NODE_PROVISION_CONCURRENCY = 16;
+
+export const nodeProvisionJob: JobDefinition<NodeJobData> = {
+  name: NODE_PROVISION_QUEUE,
+  concurrency: NODE_PROVISION_CONCURRENCY,
+  async handler(deps, job) {
+    const outcome = await provisionNode(deps, job.data.nodeId, { signal: job.signal });
+    if (outcome.kind === 'requeue') {
+      await enqueueProvision(deps.boss, job.data.nodeId, deps.config, { startAfter: new Date(Date.now() + outcome.afterMs) });
+    }
+  },
+};

@@ -1,0 +1,304 @@
+/**
+ * The handoff between a new server and Hangar: the cloud-init user data that runs the
+ * bootstrap, the one-time registration token in it, and the machine's two calls back
+ * (POST /agent/register, POST /agent/heartbeat). docs/simulator.md ("The bootstrap contract")
+ * is the contract; the simulator plays the machine's side.
+ *
+ * Invariants:
+ * - The registration token and the node credential are 256-bit random secrets. Only their
+ *   SHA-256 is stored (Node.registrationTokenHash, Node.nodeCredentialHash); neither reaches a
+ *   log line, an event, an error or an audit row.
+ * - A registration token is single use and expires (Node.registrationExpiresAt).
+ * - A machine whose node no longer wants it (FAILED, CANCELLED, RELEASING, RELEASED) gets 410,
+ *   so it stops calling.
+ * - Registration and the first healthy heartbeat move the node (PROVISIONING →
+ *   WAITING_FOR_READINESS → READY) when it is in that phase; when the machine is faster than the
+ *   phase driver (it registers while the node is still WAITING_FOR_SERVER), the facts are
+ *   recorded and the driver makes the moves, so the phases are always entered in order.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Node } from '@hangar/db/generated/prisma/client';
+import type { Phase } from '@hangar/domain/phases';
+import type { HangarConfig } from './config.ts';
+import type { CoreDeps } from './deps.ts';
+import { PHASE_DEADLINES_MS } from './deadlines.ts';
+import { appendEvent } from './event-log.ts';
+import { enterPhase, lockNode } from './node-state.ts';
+
+/** Visible prefix of registration tokens (recognisable in a leak scan). */
+export const REGISTRATION_TOKEN_PREFIX = 'rt_';
+/** Visible prefix of node credentials. */
+export const NODE_CREDENTIAL_PREFIX = 'nc_';
+const SECRET_BYTES = 32;
+/** How often a machine sends a heartbeat (scaled by deadlineScale, never below the minimum). */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+export const HEARTBEAT_INTERVAL_MIN_MS = 100;
+/** A READY node whose last heartbeat is older than this many intervals is shown as overdue. */
+export const HEARTBEAT_OVERDUE_INTERVALS = 3;
+/** Where the bootstrap keeps its configuration on the machine. */
+export const BOOTSTRAP_CONFIG_PATH = '/etc/hangar/bootstrap.json';
+/** Version of the bootstrap document (the `hangarBootstrap` key). */
+export const BOOTSTRAP_VERSION = 1;
+/** Largest JSON body an agent route reads. */
+export const AGENT_BODY_MAX_BYTES = 16 * 1024;
+
+/** Phases in which a registration is accepted (the machine may be faster than the driver). */
+const REGISTRATION_PHASES: readonly Phase[] = ['CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING'];
+/** Phases in which heartbeats are accepted. */
+const HEARTBEAT_PHASES: readonly Phase[] = ['CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING', 'WAITING_FOR_READINESS', 'READY'];
+/** Phases after which a machine must stop calling. */
+const GONE_PHASES: readonly Phase[] = ['FAILED', 'CANCELLED', 'RELEASING', 'RELEASED'];
+
+/**
+ * Whether the machine's calls may move the node on: not while it is being cancelled or failed
+ * (the phase driver is deleting its server and ends it).
+ */
+function isAdvancing(node: Pick<Node, 'cancelRequestedAt' | 'error'>): boolean {
+  return node.cancelRequestedAt === null && node.error === null;
+}
+
+/** SHA-256 (hex) of a 256-bit random secret: enough, no slow KDF needed. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A fresh registration token and its hash (store the hash, put the token in the user data). */
+export function newRegistrationToken(): { token: string; hash: string } {
+  const token = REGISTRATION_TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  return { token, hash: hashSecret(token) };
+}
+
+/**
+ * When a registration token minted now expires: after every phase up to registration could
+ * have used its whole deadline.
+ */
+export function registrationExpiresAt(config: Pick<HangarConfig, 'deadlineScale'>, now: number = Date.now()): Date {
+  const windowMs = (PHASE_DEADLINES_MS.CREATING_SERVER + PHASE_DEADLINES_MS.WAITING_FOR_SERVER + PHASE_DEADLINES_MS.PROVISIONING) * config.deadlineScale;
+  return new Date(now + Math.ceil(windowMs));
+}
+
+/** The heartbeat interval machines are told to keep. */
+export function heartbeatIntervalMs(config: Pick<HangarConfig, 'deadlineScale'>): number {
+  return Math.max(HEARTBEAT_INTERVAL_MIN_MS, Math.round(HEARTBEAT_INTERVAL_MS * Math.min(1, config.deadlineScale)));
+}
+
+/** Whether a READY node's heartbeats stopped (last one older than HEARTBEAT_OVERDUE_INTERVALS intervals). */
+export function heartbeatOverdue(node: Pick<Node, 'phase' | 'lastHeartbeatAt'>, config: Pick<HangarConfig, 'deadlineScale'>, now: number = Date.now()): boolean {
+  if (node.phase !== 'READY') return false;
+  const last = node.lastHeartbeatAt?.getTime() ?? 0;
+  return now - last > HEARTBEAT_OVERDUE_INTERVALS * heartbeatIntervalMs(config);
+}
+
+/** The bootstrap document as one line of JSON (the simulator and the script read it). */
+export function bootstrapLine(apiUrl: string, registrationToken: string): string {
+  return JSON.stringify({ hangarBootstrap: BOOTSTRAP_VERSION, apiUrl, registrationToken });
+}
+
+/**
+ * The cloud-init user data of a node's server: writes the bootstrap document and an agent
+ * script, and runs the agent as a systemd service. The agent registers with the one-time token
+ * (retrying transient failures), keeps the node credential it gets back in a 0600 file, and
+ * sends a heartbeat every interval; it stops for good when Hangar answers 401/403/404/410.
+ */
+export function buildUserData(input: { apiUrl: string; registrationToken: string }): string {
+  const line = bootstrapLine(input.apiUrl.replace(/\/+$/, ''), input.registrationToken);
+  return `#cloud-config
+# Hangar node bootstrap. ${BOOTSTRAP_CONFIG_PATH} holds a one-time registration token.
+write_files:
+  - path: ${BOOTSTRAP_CONFIG_PATH}
+    permissions: '0600'
+    owner: root:root
+    content: |
+      ${line}
+  - path: /usr/local/bin/hangar-agent
+    permissions: '0755'
+    owner: root:root
+    content: |
+      #!/bin/sh
+      # Registers this machine with Hangar once, then sends heartbeats.
+      set -u
+      CONF=${BOOTSTRAP_CONFIG_PATH}
+      STATE=/var/lib/hangar
+      mkdir -p "$STATE" && chmod 700 "$STATE"
+      field() { sed -n "s/.*\\"$1\\":\\"\\{0,1\\}\\([^\\",}]*\\).*/\\1/p" "$2"; }
+      API=$(field apiUrl "$CONF")
+      META=http://169.254.169.254/hetzner/v1/metadata
+      if [ ! -s "$STATE/credential" ]; then
+        TOKEN=$(field registrationToken "$CONF")
+        SERVER_ID=$(curl -fsS "$META/instance-id" || echo 0)
+        IPV4=$(curl -fsS "$META/public-ipv4" || true)
+        BODY=$(printf '{"registrationToken":"%s","serverId":%s,"hostname":"%s","ipv4":%s,"ipv6":null}' \\
+          "$TOKEN" "$SERVER_ID" "$(hostname)" "$( [ -n "$IPV4" ] && printf '"%s"' "$IPV4" || echo null)")
+        for WAIT in 2 4 8 16 32 0; do
+          CODE=$(curl -sS -o "$STATE/register.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$BODY" "$API/agent/register" || echo 000)
+          case "$CODE" in
+            200) break ;;
+            000|429|5??) sleep "$WAIT" ;;
+            *) echo "hangar-agent: registration refused ($CODE)" >&2; exit 1 ;;
+          esac
+        done
+        [ "$CODE" = 200 ] || exit 1
+        field nodeCredential "$STATE/register.json" > "$STATE/credential"
+        chmod 600 "$STATE/credential"
+        field heartbeatIntervalMs "$STATE/register.json" > "$STATE/interval"
+        # The token is spent: remove it from disk.
+        printf '{"hangarBootstrap":%s,"apiUrl":"%s"}\\n' ${BOOTSTRAP_VERSION} "$API" > "$CONF"
+        rm -f "$STATE/register.json"
+      fi
+      CREDENTIAL=$(cat "$STATE/credential")
+      INTERVAL_S=$(( $(cat "$STATE/interval") / 1000 )); [ "$INTERVAL_S" -ge 1 ] || INTERVAL_S=1
+      while :; do
+        UPTIME=$(cut -d. -f1 /proc/uptime)
+        CODE=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CREDENTIAL" -H 'Content-Type: application/json' \\
+          -d "{\\"healthy\\":true,\\"uptimeSeconds\\":$UPTIME}" "$API/agent/heartbeat" || echo 000)
+        case "$CODE" in 401|403|404|410) echo "hangar-agent: stopped by Hangar ($CODE)" >&2; exit 0 ;; esac
+        sleep "$INTERVAL_S"
+      done
+  - path: /etc/systemd/system/hangar-agent.service
+    permissions: '0644'
+    content: |
+      [Unit]
+      Description=Hangar node agent (registration and heartbeats)
+      After=network-online.target
+      Wants=network-online.target
+      [Service]
+      ExecStart=/usr/local/bin/hangar-agent
+      Restart=on-failure
+      RestartSec=10
+      [Install]
+      WantedBy=multi-user.target
+runcmd:
+  - [systemctl, daemon-reload]
+  - [systemctl, enable, --now, hangar-agent.service]
+`;
+}
+
+/** A refusal of an agent call: the HTTP status and a stable code the machine (and a person) can read. */
+export class AgentError extends Error {
+  override name = 'AgentError';
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const ipv4Schema = z.union([z.ipv4(), z.null()]).optional();
+const ipv6Schema = z.union([z.ipv6(), z.null()]).optional();
+
+const RegisterBody = z.object({
+  registrationToken: z.string().min(1).max(512),
+  serverId: z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]{0,18}$/)]),
+  hostname: z.string().max(253).optional(),
+  ipv4: ipv4Schema,
+  ipv6: ipv6Schema,
+});
+
+const HeartbeatBody = z.object({
+  healthy: z.boolean(),
+  uptimeSeconds: z.number().nonnegative().optional(),
+});
+
+function invalidBody(error: z.ZodError): AgentError {
+  const issue = error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return new AgentError(400, 'INVALID_BODY', `${where}${issue?.message ?? 'invalid body'}`);
+}
+
+/** What a successful registration returns to the machine. */
+export interface RegisterResult {
+  nodeId: string;
+  /** The machine's secret for heartbeats; returned once, stored hashed. */
+  nodeCredential: string;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * POST /agent/register: trades a one-time registration token for a node credential. 401 for
+ * an unknown token, 410 for an expired or used one or a node that no longer wants a machine,
+ * 409 when the token belongs to another server, 400 for a malformed body.
+ */
+export async function registerMachine(deps: CoreDeps, body: unknown): Promise<RegisterResult> {
+  const parsed = RegisterBody.safeParse(body);
+  if (!parsed.success) throw invalidBody(parsed.error);
+  const input = parsed.data;
+  const tokenHash = hashSecret(input.registrationToken);
+  const serverId = String(input.serverId);
+  const nodeCredential = NODE_CREDENTIAL_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  const now = new Date();
+
+  const nodeId = await deps.db.$transaction(async (tx) => {
+    const found = await tx.node.findUnique({ where: { registrationTokenHash: tokenHash }, select: { id: true } });
+    if (!found) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
+    const node = await lockNode(tx, found.id);
+    if (!node || node.registrationTokenHash !== tokenHash) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
+    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${node.phase}; this machine is not wanted any more`);
+    if (node.registeredAt !== null || !REGISTRATION_PHASES.includes(node.phase)) throw new AgentError(410, 'TOKEN_USED', 'registration token was already used');
+    if (node.registrationExpiresAt !== null && node.registrationExpiresAt.getTime() <= now.getTime()) {
+      throw new AgentError(410, 'TOKEN_EXPIRED', 'registration token expired');
+    }
+    if (node.providerServerId !== null && node.providerServerId !== serverId) {
+      throw new AgentError(409, 'SERVER_MISMATCH', `registration token belongs to another server than ${serverId}`);
+    }
+    const update = { registeredAt: now, nodeCredentialHash: hashSecret(nodeCredential) };
+    if (node.phase === 'PROVISIONING' && isAdvancing(node)) {
+      await enterPhase(tx, node, 'WAITING_FOR_READINESS', { message: `machine registered (server ${serverId}); waiting for a healthy heartbeat`, update });
+    } else {
+      // Faster than the phase driver: keep the fact; the driver enters the phases in order.
+      await appendEvent(tx, node.id, { phase: node.phase, kind: 'INFO', message: `machine registered early (server ${serverId})` }, update);
+    }
+    return node.id;
+  });
+  deps.log.info({ nodeId, serverId }, 'machine registered');
+  return { nodeId, nodeCredential, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
+}
+
+/** What a heartbeat returns to the machine. */
+export interface HeartbeatResult {
+  nodeId: string;
+  phase: Phase;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * POST /agent/heartbeat: records that the machine is alive (and healthy or not); the first
+ * healthy one after registration makes the node READY. 401 for an unknown credential, 410 when
+ * the node no longer wants the machine.
+ */
+export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | undefined, body: unknown): Promise<HeartbeatResult> {
+  if (!nodeCredential) throw new AgentError(401, 'MISSING_CREDENTIAL', 'send the node credential as `Authorization: Bearer <nodeCredential>`');
+  const parsed = HeartbeatBody.safeParse(body);
+  if (!parsed.success) throw invalidBody(parsed.error);
+  const { healthy } = parsed.data;
+  const credentialHash = hashSecret(nodeCredential);
+  const now = new Date();
+
+  const found = await deps.db.node.findUnique({ where: { nodeCredentialHash: credentialHash }, select: { id: true, phase: true } });
+  if (!found) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
+  if (GONE_PHASES.includes(found.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${found.phase}; this machine is not wanted any more`);
+
+  // Steady state (READY): one plain update, no lock and no event per heartbeat.
+  if (found.phase === 'READY') {
+    await deps.db.node.updateMany({ where: { id: found.id, phase: 'READY' }, data: { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy } });
+    return { nodeId: found.id, phase: 'READY', heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
+  }
+  const phase = await deps.db.$transaction(async (tx) => {
+    const node = await lockNode(tx, found.id);
+    if (!node || node.nodeCredentialHash !== credentialHash) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
+    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${node.phase}; this machine is not wanted any more`);
+    if (!HEARTBEAT_PHASES.includes(node.phase)) throw new AgentError(409, 'NOT_EXPECTED', `node is ${node.phase}; no heartbeat expected`);
+    const update = { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy };
+    if (node.phase === 'WAITING_FOR_READINESS' && healthy && isAdvancing(node)) {
+      await enterPhase(tx, node, 'READY', { message: 'first healthy heartbeat: the node is ready', update: { ...update, readyAt: now } });
+      return 'READY' as const;
+    }
+    await tx.node.update({ where: { id: node.id }, data: update });
+    return node.phase;
+  });
+  if (phase === 'READY') deps.log.info({ nodeId: found.id }, 'node ready');
+  return { nodeId: found.id, phase, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
+}

@@ -1,0 +1,95 @@
+/**
+ * What a node asks for, checked: its name, its labels, and whether the server type, location
+ * and image exist in the provider's live catalog and fit together. createNode turns a problem
+ * into VALIDATION_FAILED naming the field; the phase driver re-checks in VALIDATING (the
+ * catalog can change between the two) and fails the node.
+ */
+import { labelKeyProblem, labelValueProblem } from '@hangar/providers/hetzner/labels';
+import type { ProviderCatalog } from '@hangar/providers/provider';
+import { HANGAR_LABEL_PREFIX } from './server-labels.ts';
+
+/** RFC 1123 host name label: 1–63 of [a-z0-9-], starting and ending with a letter or digit. */
+export const NODE_NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Most labels a node may carry besides Hangar's own. */
+export const NODE_LABELS_MAX = 32;
+
+/** One problem with the input, naming the field. */
+export interface SpecProblem {
+  field: string;
+  message: string;
+  /**
+   * `unknown`: the provider has no such thing (or it does not fit); `unavailable`: it exists
+   * but cannot be ordered there now.
+   */
+  kind: 'unknown' | 'unavailable';
+}
+
+/** Why `name` is not a node name, or null. */
+export function nodeNameProblem(name: string): string | null {
+  if (NODE_NAME_RE.test(name)) return null;
+  if (name.length === 0 || name.length > 63) return `name must be 1–63 characters (got ${name.length})`;
+  return 'name must be an RFC 1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit (e.g. "web-1")';
+}
+
+/**
+ * The node's own labels, checked by the provider's rules; returns the labels or a problem.
+ * The `hangar.dev/` prefix is Hangar's (it finds its servers by it).
+ */
+export function parseNodeLabels(value: unknown): { labels: Record<string, string> } | { problem: string } {
+  if (value === null || value === undefined) return { labels: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) return { problem: 'labels must be a JSON object of string keys to string values, e.g. {"team": "web"}' };
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > NODE_LABELS_MAX) return { problem: `at most ${NODE_LABELS_MAX} labels (got ${entries.length})` };
+  const labels: Record<string, string> = {};
+  for (const [key, raw] of entries) {
+    if (typeof raw !== 'string') return { problem: `label "${key}": the value must be a string` };
+    if (key.startsWith(HANGAR_LABEL_PREFIX)) return { problem: `label "${key}": the prefix "${HANGAR_LABEL_PREFIX}" is reserved for Hangar` };
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem !== null) return { problem: `label key "${key}": ${keyProblem}` };
+    const valueProblem = labelValueProblem(raw);
+    if (valueProblem !== null) return { problem: `label "${key}": ${valueProblem}` };
+    labels[key] = raw;
+  }
+  return { labels };
+}
+
+function someOf(names: string[]): string {
+  const shown = names.slice(0, 8).join(', ');
+  return names.length > 8 ? `${shown}, …` : shown;
+}
+
+/** The first problem of a server type / location / image choice against the live catalog, or null. */
+export function specProblem(catalog: ProviderCatalog, spec: { serverType: string; location: string; image: string }): SpecProblem | null {
+  const location = catalog.locations.find((entry) => entry.name === spec.location);
+  if (!location) {
+    return { field: 'location', kind: 'unknown', message: `location "${spec.location}" does not exist at the provider; choose one of: ${someOf(catalog.locations.map((entry) => entry.name))}` };
+  }
+  const type = catalog.serverTypes.find((entry) => entry.name === spec.serverType);
+  if (!type) {
+    const offered = catalog.serverTypes.filter((entry) => !entry.deprecated).map((entry) => entry.name);
+    return { field: 'serverType', kind: 'unknown', message: `server type "${spec.serverType}" does not exist at the provider; choose one of: ${someOf(offered)}` };
+  }
+  if (type.deprecated && !type.locations.includes(spec.location)) {
+    return { field: 'serverType', kind: 'unavailable', message: `server type "${spec.serverType}" is deprecated and can no longer be ordered; choose another server type` };
+  }
+  if (!type.locations.includes(spec.location)) {
+    const here = catalog.serverTypes.filter((entry) => entry.locations.includes(spec.location)).map((entry) => entry.name);
+    return {
+      field: 'serverType',
+      kind: 'unavailable',
+      message: `server type "${spec.serverType}" is not offered in ${spec.location} (it is in: ${someOf(type.locations) || 'no location now'}); in ${spec.location} choose one of: ${someOf(here)}`,
+    };
+  }
+  const images = catalog.images.filter((entry) => entry.name === spec.image);
+  if (images.length === 0) {
+    return { field: 'image', kind: 'unknown', message: `image "${spec.image}" does not exist at the provider; choose one of: ${someOf([...new Set(catalog.images.map((entry) => entry.name))])}` };
+  }
+  if (!images.some((entry) => entry.architecture === type.architecture)) {
+    return {
+      field: 'image',
+      kind: 'unknown',
+      message: `image "${spec.image}" is built for ${images.map((entry) => entry.architecture).join(', ')}, but server type "${spec.serverType}" is ${type.architecture}; choose an image for ${type.architecture} or another server type`,
+    };
+  }
+  return null;
+}
