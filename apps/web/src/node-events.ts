@@ -18,17 +18,21 @@ function addEvents(state: EventsBySeq, events: readonly AcquisitionEvent[]): Eve
 
 /**
  * A node's timeline: the stored events from the node query, then `nodeEvents(nodeId, after)`
- * from the last seq held. After the socket reconnects, the stream is opened again from the
- * last seq received, and events are keyed by seq, so nothing is shown twice or skipped.
+ * from the last seq held. The stream is opened again from the last seq received whenever the
+ * socket reconnects (graphql-ws would re-send the original `after`) and whenever `restartKey`
+ * changes (the server completes the stream once the node rests; a retry or a release sets it
+ * moving again). Events are keyed by seq, so nothing is shown twice or skipped.
  */
-export function useNodeEvents(nodeId: string, stored: readonly AcquisitionEvent[] | undefined): {
+export function useNodeEvents(nodeId: string, stored: readonly AcquisitionEvent[] | undefined, restartKey: string): {
   events: AcquisitionEvent[];
   /** Why the live stream is unavailable (the caller then polls), null while it works. */
   failure: AppError | null;
 } {
   const client = useClient();
   const [events, add] = useReducer(addEvents, new Map());
-  const [after, setAfter] = useState<number | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  // Bumped to (re)open the stream from the last seq held.
+  const [generation, setGeneration] = useState(0);
   const [failure, setFailure] = useState<AppError | null>(null);
   const held = useRef(events);
   held.current = events;
@@ -36,12 +40,12 @@ export function useNodeEvents(nodeId: string, stored: readonly AcquisitionEvent[
   useEffect(() => {
     if (!stored) return;
     add(stored);
-    // The stream starts after what the query returned; later query results only fill in.
-    setAfter((current) => current ?? lastSeq(stored));
+    setLoaded(true);
   }, [stored]);
 
   useEffect(() => {
-    if (after === null) return;
+    if (!loaded) return;
+    const after = lastSeq(held.current.values());
     const { unsubscribe } = client.subscription(NODE_EVENTS, { nodeId, after }).subscribe((result) => {
       if (result.error) setFailure(fromOperationError(result.error));
       else if (result.data) {
@@ -50,9 +54,14 @@ export function useNodeEvents(nodeId: string, stored: readonly AcquisitionEvent[
       }
     });
     return unsubscribe;
-  }, [client, nodeId, after]);
+  }, [client, nodeId, loaded, generation]);
 
-  useOnReconnected(useCallback(() => setAfter(lastSeq(held.current.values())), []));
+  const reopen = useCallback(() => setGeneration((value) => value + 1), []);
+  useOnReconnected(reopen);
+  const firstKey = useRef(restartKey);
+  useEffect(() => {
+    if (restartKey !== firstKey.current) reopen();
+  }, [restartKey, reopen]);
 
   return { events: [...events.values()].sort((a, b) => a.seq - b.seq), failure };
 }

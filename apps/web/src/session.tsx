@@ -28,3 +28,20 @@ export function useOnReconnected(listener: () => void): void {
   const { live } = useSession();
   useEffect(() => live.onReconnected(listener), [live, listener]);
 }
+
+/**
+ * Calls `refresh` each time the subscription socket becomes live (first connect and every
+ * reconnect): a change feed without a cursor (nodeChanged, providerConnectionChanged) misses
+ * what happened before it was open, so the list is read again once it is.
+ */
+export function useRefreshWhenLive(refresh: () => void): void {
+  const { live } = useSession();
+  useEffect(() => {
+    let previous = live.status();
+    return live.onStatus(() => {
+      const current = live.status();
+      if (current === 'live' && previous !== 'live') refresh();
+      previous = current;
+    });
+  }, [live, refresh]);
+}

@@ -1,6 +1,7 @@
 import { useId, type ReactElement, type ReactNode } from 'react';
 import { cloneElement } from 'react';
 import type { AppError } from '../errors.ts';
+import { InlineCode } from './InlineCode.tsx';
 
 /**
  * A labelled form control with its help text and its error (VALIDATION_FAILED with
@@ -23,7 +24,7 @@ export function Field({ label, help, error, children }: {
       {help && <p className="field-help" id={helpId}>{help}</p>}
       {error && (
         <p className="field-error" id={errorId} role="alert" data-code={error.code}>
-          <code className="error-code">{error.code}</code> {error.message}
+          <code className="error-code">{error.code}</code> <InlineCode text={error.message} />
         </p>
       )}
     </div>

@@ -1,11 +1,13 @@
 import type { ProviderErrorDetails as Details } from '../errors.ts';
 
-/** The provider's side of a failure: its own code, HTTP status and request id (for support). */
-export function ProviderErrorDetails({ provider }: { provider: Details }) {
+/**
+ * The provider's side of a failure: its own code, HTTP status and request id (for support).
+ * `shownMessage`: the message the notice above already shows (not repeated).
+ */
+export function ProviderErrorDetails({ provider, shownMessage }: { provider: Details; shownMessage?: string }) {
   return (
     <dl className="provider-details" aria-label="Provider details">
-      <dt>Provider answer</dt>
-      <dd>{provider.message}</dd>
+      {provider.message !== shownMessage && (<><dt>Provider answer</dt><dd>{provider.message}</dd></>)}
       {provider.providerCode && (<><dt>Provider code</dt><dd><code>{provider.providerCode}</code></dd></>)}
       {provider.httpStatus !== null && (<><dt>HTTP status</dt><dd>{provider.httpStatus}</dd></>)}
       {provider.requestId && (<><dt>Request id</dt><dd><code>{provider.requestId}</code></dd></>)}

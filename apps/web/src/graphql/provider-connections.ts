@@ -14,7 +14,7 @@ export const PROVIDER_CATALOG_QUERY = gql<{ providerConnection: { id: string; ca
       id
       catalog {
         locations { name description country city }
-        serverTypes { name cores memoryGb diskGb architecture locations }
+        serverTypes { name cores memoryGb diskGb architecture locations deprecated }
         images { name description architecture }
       }
     }

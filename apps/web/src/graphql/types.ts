@@ -28,7 +28,7 @@ export interface ProviderConnection {
 }
 
 export interface Location { name: string; description: string; country: string; city: string }
-export interface ServerType { name: string; cores: number; memoryGb: number; diskGb: number; architecture: string; locations: string[] }
+export interface ServerType { name: string; cores: number; memoryGb: number; diskGb: number; architecture: string; locations: string[]; deprecated: boolean }
 export interface Image { name: string; description: string; architecture: string }
 export interface ProviderCatalog { locations: Location[]; serverTypes: ServerType[]; images: Image[] }
 

@@ -22,7 +22,7 @@ export function imagesFor(catalog: ProviderCatalog, serverType: ServerType | und
 }
 
 function describeType(type: ServerType): string {
-  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}`;
+  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}${type.deprecated ? ' (deprecated)' : ''}`;
 }
 
 /** A value that is still among `options`, else the first option (or '' when there is none). */

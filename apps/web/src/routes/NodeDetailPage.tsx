@@ -6,8 +6,10 @@ import { fromCombinedError, fromOperationError, fromStoredError, type AppError }
 import { formatDateTime } from '../format.ts';
 import { useLiveEntities, usePollingFallback } from '../live.ts';
 import { useNodeEvents } from '../node-events.ts';
+import { isTerminalPhase } from '@hangar/domain/phases';
 import { nodeActions } from '../phases.ts';
 import { Link } from '../router.tsx';
+import { useRefreshWhenLive } from '../session.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
@@ -87,9 +89,7 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
 export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId }, requestPolicy: 'network-only' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
-  const stream = useNodeEvents(nodeId, data?.node?.events);
   const changes = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
-  usePollingFallback(stream.failure !== null, refresh);
 
   // The node as last heard of, from whichever source spoke last: the query, the live change
   // feed, or an action's answer. All three are the server's state at the time they arrive.
@@ -98,6 +98,13 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   const changed = changes.latest.get(nodeId) ?? null;
   useEffect(() => { if (queried) setNode(queried); }, [queried]);
   useEffect(() => { if (changed) setNode(changed); }, [changed]);
+
+  // The server ends the event stream when the node rests; a retry (new attempt) or a release
+  // (resting → moving) needs it again.
+  const restartKey = node ? `${node.attempt}:${isTerminalPhase(node.phase) ? 'resting' : 'moving'}` : '';
+  const stream = useNodeEvents(nodeId, data?.node?.events, restartKey);
+  usePollingFallback(stream.failure !== null, refresh);
+  useRefreshWhenLive(refresh);
 
   // Without the change feed, read the node again whenever the timeline enters a phase (IPs, error).
   const lastPhaseEntry = stream.events.findLast((event) => event.kind === 'PHASE_ENTERED')?.seq ?? 0;
@@ -128,7 +135,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
       </div>
       {node.error && (
         <ErrorNotice error={fromStoredError(node.error)} title={node.phase === 'FAILED' ? 'The acquisition failed' : 'Last error'}>
-          {node.error.provider && <ProviderErrorDetails provider={node.error.provider} />}
+          {node.error.provider && <ProviderErrorDetails provider={node.error.provider} shownMessage={node.error.message} />}
         </ErrorNotice>
       )}
       <div className="detail-grid">

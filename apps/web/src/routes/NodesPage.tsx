@@ -8,6 +8,7 @@ import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
 import { Link } from '../router.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { useRefreshWhenLive } from '../session.tsx';
 import { CreateNodeForm } from './CreateNodeForm.tsx';
 
 /** Nodes per page of the list. */
@@ -51,6 +52,7 @@ function NodesChunk({ after, latest, liveDown, onMore }: {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: NODES_QUERY, variables: { first: PAGE_SIZE, after }, context: NODES_CONTEXT, requestPolicy: 'cache-and-network' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(liveDown, refresh);
+  useRefreshWhenLive(refresh);
   const listed = data?.nodes.edges.map((edge) => edge.node) ?? [];
   const newest = listed[0]?.createdAt ?? '';
   const nodes = overlay(listed, latest, { newAt: 'start', admit: (node) => after === null && node.createdAt >= newest });

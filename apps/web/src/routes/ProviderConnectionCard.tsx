@@ -68,7 +68,7 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
       </dl>
       {statusError && (
         <ErrorNotice error={fromStoredError(statusError)} title="The provider did not accept this connection">
-          <ProviderErrorDetails provider={statusError} />
+          <ProviderErrorDetails provider={statusError} shownMessage={statusError.message} />
         </ErrorNotice>
       )}
       <ErrorList errors={general} />

@@ -4,6 +4,7 @@ import { PROVIDER_CONNECTION_CHANGED, PROVIDER_CONNECTIONS_QUERY } from '../grap
 import { fromOperationError } from '../errors.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { useRefreshWhenLive } from '../session.tsx';
 import { ConnectProviderForm } from './ConnectProviderForm.tsx';
 import { ProviderConnectionCard } from './ProviderConnectionCard.tsx';
 
@@ -17,14 +18,17 @@ export function ProvidersPage() {
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(live.failure !== null, refresh);
+  useRefreshWhenLive(refresh);
 
   const connections = overlay(data?.providerConnections ?? [], live.latest, { newAt: 'end', removed });
 
   return (
     <>
       <div className="page-header">
-        <h1>Providers</h1>
-        <p className="muted">Cloud accounts Hangar acquires nodes from. Status comes from a live call to the provider.</p>
+        <div>
+          <h1>Providers</h1>
+          <p className="muted">Cloud accounts Hangar acquires nodes from. Their status comes from a live call to the provider.</p>
+        </div>
       </div>
       {error && <ErrorNotice error={fromOperationError(error)} title="Could not load the provider connections" />}
       {live.failure && !error && (
