@@ -59,8 +59,10 @@ export interface AcquisitionEnv {
   waitForPhase(nodeId: string, phases: Phase | Phase[], timeoutMs?: number): Promise<Node>;
   events(nodeId: string): Promise<AcquisitionEvent[]>;
   /** The simulator's servers labelled for the node (deleted ones included). */
-  simServers(nodeId?: string): Promise<SimServer[]>;
-  simRequests(): Promise<SimRequest[]>;
+  simServers(nodeId?: string, projectId?: number): Promise<SimServer[]>;
+  simRequests(projectId?: number): Promise<SimRequest[]>;
+  /** Another simulator project and a VALID connection to it (for tests that break their connection). */
+  newConnection(settings?: { rateLimit?: number; rateBurst?: number; serverLimit?: number }): Promise<{ project: SimProject; connection: ProviderConnection }>;
   addFault(rule: Record<string, unknown>): Promise<number>;
   clearFaults(): Promise<void>;
   stop(): Promise<void>;
@@ -139,12 +141,19 @@ export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): 
     events(nodeId) {
       return testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' } });
     },
-    async simServers(nodeId) {
-      const { servers } = await admin<{ servers: SimServer[] }>(sim, 'GET', `/_sim/servers?includeDeleted=true&projectId=${project.id}`);
+    async simServers(nodeId, projectId = project.id) {
+      const { servers } = await admin<{ servers: SimServer[] }>(sim, 'GET', `/_sim/servers?includeDeleted=true&projectId=${projectId}`);
       return nodeId === undefined ? servers : servers.filter((server) => server.labels[NODE_ID_LABEL] === nodeId);
     },
-    async simRequests() {
-      return (await admin<{ requests: SimRequest[] }>(sim, 'GET', `/_sim/requests?projectId=${project.id}`)).requests;
+    async simRequests(projectId = project.id) {
+      return (await admin<{ requests: SimRequest[] }>(sim, 'GET', `/_sim/requests?projectId=${projectId}`)).requests;
+    },
+    async newConnection(settings = {}) {
+      const other = await createProject(sim, settings);
+      names += 1;
+      const created = await createConnection(deps, actor, { name: `sim-${names}`, kind: 'HETZNER', token: other.token, apiEndpoint: `${sim.url}/v1` });
+      expect(created.credentialStatus).toBe('VALID');
+      return { project: other, connection: created };
     },
     async addFault(rule) {
       return (await admin<{ fault: { id: number } }>(sim, 'POST', '/_sim/faults', { projectId: project.id, ...rule })).fault.id;

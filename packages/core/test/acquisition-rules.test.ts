@@ -1,0 +1,171 @@
+/**
+ * The pure rules of node acquisition: phase transitions, deadlines, retry backoff, the node
+ * spec against a catalog, server names and labels, the bootstrap user data, and the NODE_*
+ * table against docs/error-codes.md.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NODE_ERRORS, NODE_ERROR_CODES, nodeError, nodeErrorFromProvider } from '@hangar/domain/node-errors';
+import { HAPPY_PATH, NODE_PHASES, PhaseTransitionError, TRANSITIONS, assertTransition, canTransition, isTerminalPhase, nextAcquisitionPhase } from '@hangar/domain/phases';
+import { providerErrorInfo } from '@hangar/domain/provider-errors';
+import type { ProviderCatalog } from '@hangar/providers/provider';
+import { ipv6AddressOf } from '../src/acquisition.ts';
+import { buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
+import { PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, msLeftInPhase, phaseDeadlineMs } from '../src/deadlines.ts';
+import { nodeJobOptions } from '../src/node-jobs.ts';
+import { nodeNameProblem, parseNodeLabels, specProblem } from '../src/node-spec.ts';
+import { RETRY_MAX_DELAY_MS, isTransient, retryDelayMs, retryPolicy } from '../src/retry-policy.ts';
+import { formatMs, timeoutError } from '../src/provider-steps.ts';
+import { ATTEMPT_LABEL, attemptOf, hangarLabels, serverNameFor } from '../src/server-labels.ts';
+
+describe('phases', () => {
+  it('allows the happy path and nothing out of terminal CANCELLED/RELEASED', () => {
+    for (const [index, phase] of HAPPY_PATH.entries()) {
+      const next = HAPPY_PATH[index + 1];
+      if (next) expect(canTransition(phase, next)).toBe(true);
+      expect(nextAcquisitionPhase(phase)).toBe(next ?? null);
+    }
+    expect(TRANSITIONS.CANCELLED).toEqual([]);
+    expect(TRANSITIONS.RELEASED).toEqual([]);
+    expect(canTransition('READY', 'CANCELLED')).toBe(false);
+    expect(canTransition('QUEUED', 'READY')).toBe(false);
+    expect(() => assertTransition('RELEASED', 'QUEUED')).toThrow(PhaseTransitionError);
+    expect(NODE_PHASES.filter(isTerminalPhase)).toEqual(['READY', 'FAILED', 'CANCELLED', 'RELEASED']);
+  });
+});
+
+describe('deadlines', () => {
+  it('scale with deadlineScale and map to the documented timeout codes', () => {
+    expect(phaseDeadlineMs('PROVISIONING', 1)).toBe(600_000);
+    expect(phaseDeadlineMs('PROVISIONING', 0.01)).toBe(6_000);
+    expect(phaseDeadlineMs('QUEUED', 1)).toBeNull();
+    expect(msLeftInPhase('QUEUED', new Date(0), 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(msLeftInPhase('VALIDATING', new Date(1_000), 1, 31_000)).toBe(30_000);
+    expect(PHASE_TIMEOUT_CODES).toMatchObject({ PROVISIONING: 'NODE_BOOTSTRAP_TIMEOUT', WAITING_FOR_READINESS: 'NODE_READINESS_TIMEOUT', WAITING_FOR_SERVER: 'PROVIDER_TIMEOUT' });
+    expect(timeoutError('PROVISIONING', 'NODE_BOOTSTRAP_TIMEOUT')).toMatchObject({ code: 'NODE_BOOTSTRAP_TIMEOUT', retryable: true, provider: null });
+    expect(timeoutError('CREATING_SERVER', 'PROVIDER_TIMEOUT')).toMatchObject({ code: 'PROVIDER_TIMEOUT', retryable: true });
+  });
+
+  it('a job outlives every deadline at its scale, and a registration token the phases before registration', () => {
+    const total = Object.values(PHASE_DEADLINES_MS).reduce((sum, ms) => sum + ms, 0);
+    expect((nodeJobOptions('n', { deadlineScale: 3 }).expireInSeconds ?? 0) * 1000).toBeGreaterThan(total * 3);
+    const expires = registrationExpiresAt({ deadlineScale: 1 }, 0).getTime();
+    expect(expires).toBe(PHASE_DEADLINES_MS.CREATING_SERVER + PHASE_DEADLINES_MS.WAITING_FOR_SERVER + PHASE_DEADLINES_MS.PROVISIONING);
+    expect(heartbeatIntervalMs({ deadlineScale: 1 })).toBe(15_000);
+    expect(heartbeatIntervalMs({ deadlineScale: 0.0001 })).toBe(100);
+  });
+});
+
+describe('retry policy', () => {
+  it('full jitter under a capped exponential step, never below Retry-After', () => {
+    const policy = retryPolicy(1);
+    expect(retryDelayMs(1, policy, { random: () => 1 })).toBe(500);
+    expect(retryDelayMs(3, policy, { random: () => 1 })).toBe(2_000);
+    expect(retryDelayMs(20, policy, { random: () => 1 })).toBe(RETRY_MAX_DELAY_MS);
+    expect(retryDelayMs(4, policy, { random: () => 0 })).toBe(0);
+    expect(retryDelayMs(1, policy, { random: () => 0, retryAfterMs: 1_200 })).toBe(1_200);
+    expect(retryDelayMs(3, retryPolicy(0.1), { random: () => 1 })).toBe(200);
+    expect(isTransient('PROVIDER_RATE_LIMITED')).toBe(true);
+    expect(isTransient('PROVIDER_UNAVAILABLE')).toBe(true);
+    expect(isTransient('PROVIDER_CAPACITY_UNAVAILABLE')).toBe(false);
+    expect(isTransient('PROVIDER_AUTH_FAILED')).toBe(false);
+    expect(formatMs(850)).toBe('850 ms');
+    expect(formatMs(2_400)).toBe('2.4 s');
+    expect(formatMs(65_000)).toBe('1 min 5 s');
+  });
+});
+
+const CATALOG: ProviderCatalog = {
+  locations: [
+    { name: 'fsn1', description: 'Falkenstein', country: 'DE', city: 'Falkenstein' },
+    { name: 'ash', description: 'Ashburn', country: 'US', city: 'Ashburn' },
+  ],
+  serverTypes: [
+    { name: 'cx22', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'x86', locations: ['fsn1'], deprecated: false },
+    { name: 'cax11', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'arm', locations: ['fsn1'], deprecated: false },
+    { name: 'cx11', cores: 1, memoryGb: 2, diskGb: 20, architecture: 'x86', locations: [], deprecated: true },
+  ],
+  images: [
+    { name: 'ubuntu-24.04', description: 'Ubuntu 24.04', architecture: 'x86' },
+    { name: 'ubuntu-24.04', description: 'Ubuntu 24.04', architecture: 'arm' },
+    { name: 'debian-12-x86-only', description: 'Debian 12', architecture: 'x86' },
+  ],
+};
+
+describe('node spec', () => {
+  it('names the field of the first problem', () => {
+    expect(specProblem(CATALOG, { serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' })).toBeNull();
+    expect(specProblem(CATALOG, { serverType: 'cax11', location: 'fsn1', image: 'ubuntu-24.04' })).toBeNull();
+    expect(specProblem(CATALOG, { serverType: 'cx22', location: 'mars1', image: 'ubuntu-24.04' })).toMatchObject({ field: 'location', kind: 'unknown' });
+    expect(specProblem(CATALOG, { serverType: 'cx99', location: 'fsn1', image: 'ubuntu-24.04' })).toMatchObject({ field: 'serverType', kind: 'unknown' });
+    expect(specProblem(CATALOG, { serverType: 'cx22', location: 'ash', image: 'ubuntu-24.04' })).toMatchObject({ field: 'serverType', kind: 'unavailable' });
+    expect(specProblem(CATALOG, { serverType: 'cx11', location: 'fsn1', image: 'ubuntu-24.04' })).toMatchObject({ field: 'serverType', kind: 'unavailable', message: expect.stringMatching(/deprecated/) });
+    expect(specProblem(CATALOG, { serverType: 'cx22', location: 'fsn1', image: 'windows' })).toMatchObject({ field: 'image', kind: 'unknown' });
+    const mismatch = specProblem(CATALOG, { serverType: 'cax11', location: 'fsn1', image: 'debian-12-x86-only' });
+    expect(mismatch).toMatchObject({ field: 'image' });
+    expect(mismatch?.message).toMatch(/x86.*arm/);
+  });
+
+  it('node names are RFC 1123 labels; labels follow Hetzner rules and keep hangar.dev/ for Hangar', () => {
+    for (const good of ['a', 'web-1', '0', 'a'.repeat(63)]) expect(nodeNameProblem(good)).toBeNull();
+    for (const bad of ['', '-a', 'a-', 'Web', 'a_b', 'a.b', 'a'.repeat(64), 'é']) expect(nodeNameProblem(bad)).not.toBeNull();
+    expect(parseNodeLabels(undefined)).toEqual({ labels: {} });
+    expect(parseNodeLabels({ team: 'web', 'example.com/tier': '' })).toEqual({ labels: { team: 'web', 'example.com/tier': '' } });
+    expect(parseNodeLabels(['x'])).toHaveProperty('problem');
+    expect(parseNodeLabels({ team: 1 })).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'hangar.dev/node-id': 'x' })).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'hetzner.cloud/x': 'y' })).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'bad key': 'y' })).toHaveProperty('problem');
+    expect(parseNodeLabels({ team: '-bad' })).toHaveProperty('problem');
+  });
+});
+
+describe('server identity', () => {
+  it('a deterministic name that stays a valid label, and labels naming node, organization, connection and attempt', () => {
+    const node = { id: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9', name: 'web-1', organizationId: 'org', providerConnectionId: 'conn', attempt: 2 };
+    expect(serverNameFor(node)).toBe('web-1-0f1e2d3c');
+    const long = serverNameFor({ ...node, name: `${'a'.repeat(53)}-${'b'.repeat(9)}` });
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(nodeNameProblem(long)).toBeNull();
+    expect(hangarLabels(node)).toEqual({ 'hangar.dev/node-id': node.id, 'hangar.dev/organization-id': 'org', 'hangar.dev/connection-id': 'conn', 'hangar.dev/attempt': '2' });
+    expect(attemptOf({ [ATTEMPT_LABEL]: '3' })).toBe(3);
+    expect(attemptOf({})).toBeNull();
+    expect(ipv6AddressOf('2001:db8:0:1267::/64')).toBe('2001:db8:0:1267::1');
+    expect(ipv6AddressOf(null)).toBeNull();
+  });
+});
+
+describe('bootstrap user data', () => {
+  it('is a cloud-config with the bootstrap JSON on one line, found the way the machine finds it', () => {
+    const userData = buildUserData({ apiUrl: 'http://127.0.0.1:4000/', registrationToken: 'rt_abc' });
+    expect(userData.startsWith('#cloud-config\n')).toBe(true);
+    const matches = userData.match(/\{"hangarBootstrap":1,[^\n]*\}/g);
+    expect(matches).toHaveLength(1);
+    expect(JSON.parse(matches?.[0] ?? '')).toEqual({ hangarBootstrap: 1, apiUrl: 'http://127.0.0.1:4000', registrationToken: 'rt_abc' });
+    expect(userData).toContain('/etc/hangar/bootstrap.json');
+    expect(userData).toContain('/agent/register');
+    expect(userData).toContain('/agent/heartbeat');
+    expect(Buffer.byteLength(userData)).toBeLessThan(32 * 1024);
+  });
+});
+
+describe('NODE_* errors', () => {
+  it('carry retryable and hint from the table, and docs/error-codes.md lists every code with the same text', () => {
+    expect(nodeError('NODE_SERVER_LOST')).toMatchObject({ code: 'NODE_SERVER_LOST', retryable: true, hint: NODE_ERRORS.NODE_SERVER_LOST.hint, provider: null });
+    const info = providerErrorInfo('PROVIDER_SERVER_ERROR', { providerCode: 'server_error' });
+    expect(nodeErrorFromProvider(info, { code: 'PROVIDER_ACTION_FAILED' })).toMatchObject({ code: 'PROVIDER_ACTION_FAILED', retryable: true, provider: info });
+
+    const doc = readFileSync(new URL('../../../docs/error-codes.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Node errors'));
+    expect(section.length).toBeGreaterThan(0);
+    const rows = new Map<string, string[]>();
+    for (const [, code, rest] of section.matchAll(/^\| `(NODE_[A-Z_]+)` \|(.*)\|$/gm)) rows.set(code as string, (rest as string).split(' | ').map((cell) => cell.trim()));
+    expect([...rows.keys()]).toEqual(NODE_ERROR_CODES);
+    for (const code of NODE_ERROR_CODES) {
+      const [retryable, meaning, hint] = rows.get(code) ?? [];
+      expect(retryable).toBe(NODE_ERRORS[code].retryable ? 'yes' : 'no');
+      expect(meaning).toBe(NODE_ERRORS[code].meaning);
+      expect(hint).toBe(NODE_ERRORS[code].hint);
+    }
+  });
+});
