@@ -16,6 +16,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ensureNodeQueues } from '../../src/node-jobs.ts';
 import { createNode, type CreateNodeInput, type NodeActor } from '../../src/nodes.ts';
 import { createConnection } from '../../src/provider-connections.ts';
+import { createKeyring } from '../../src/secrets.ts';
 import { createTestDeps, type TestDeps } from '../../src/testing/test-deps.ts';
 import { NODE_ID_LABEL } from '../../src/server-labels.ts';
 import { admin, createProject, startSimulator, type SimProject, type Simulator } from '../../../providers/test/support/simulator.ts';
@@ -76,6 +77,8 @@ export interface AcquisitionEnvOptions {
   /** Run the worker in this process (default true). */
   worker?: boolean;
   seed?: number;
+  /** The keyring's key (default: random); a worker in a child process needs the same one. */
+  secretKey?: Buffer;
 }
 
 let names = 0;
@@ -86,6 +89,7 @@ export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): 
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
   const deps = await createTestDeps(testDb, log, { deadlineScale: options.deadlineScale ?? 0.05 });
+  if (options.secretKey) deps.keyring = createKeyring(options.secretKey);
   const app = buildApp({ deps, databaseUrl: testDb.url, port: 0 });
   await app.start();
   // The machines call back at the API's real address (known once it listens on port 0).
