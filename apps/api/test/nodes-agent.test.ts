@@ -131,7 +131,7 @@ describe('registration and heartbeats', () => {
 
     // The node is released: the machine is told to stop.
     await api.testDb.db.node.update({ where: { id: node.id }, data: { phase: 'RELEASED' } });
-    expect(await post('/agent/heartbeat', { healthy: true }, auth)).toMatchObject({ status: 410, body: { error: { code: 'NODE_GONE' } } });
+    expect(await post('/agent/heartbeat', { healthy: true }, auth)).toMatchObject({ status: 410, body: { error: { code: 'MACHINE_NOT_WANTED' } } });
   });
 
   it('a machine faster than the driver registers early: the fact is kept, the phase is not skipped', async () => {
@@ -154,7 +154,7 @@ describe('registration and heartbeats', () => {
     expect(await post('/agent/register', registration(other.token, 9999))).toMatchObject({ status: 409, body: { error: { code: 'SERVER_MISMATCH' } } });
     for (const phase of ['FAILED', 'CANCELLED', 'RELEASING'] as const) {
       const gone = await nodeWithToken(phase);
-      expect(await post('/agent/register', registration(gone.token))).toMatchObject({ status: 410, body: { error: { code: 'NODE_GONE' } } });
+      expect(await post('/agent/register', registration(gone.token))).toMatchObject({ status: 410, body: { error: { code: 'MACHINE_NOT_WANTED' } } });
     }
     // A node being cancelled takes the registration but does not move on.
     const cancelling = await nodeWithToken('PROVISIONING', { cancelRequestedAt: new Date() });

@@ -236,7 +236,7 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
     if (!found) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
     const node = await lockNode(tx, found.id);
     if (!node || node.registrationTokenHash !== tokenHash) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
-    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${node.phase}; this machine is not wanted any more`);
+    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'MACHINE_NOT_WANTED', `node is ${node.phase}; this machine is not wanted any more`);
     if (node.registeredAt !== null || !REGISTRATION_PHASES.includes(node.phase)) throw new AgentError(410, 'TOKEN_USED', 'registration token was already used');
     if (node.registrationExpiresAt !== null && node.registrationExpiresAt.getTime() <= now.getTime()) {
       throw new AgentError(410, 'TOKEN_EXPIRED', 'registration token expired');
@@ -279,7 +279,7 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
 
   const found = await deps.db.node.findUnique({ where: { nodeCredentialHash: credentialHash }, select: { id: true, phase: true } });
   if (!found) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
-  if (GONE_PHASES.includes(found.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${found.phase}; this machine is not wanted any more`);
+  if (GONE_PHASES.includes(found.phase)) throw new AgentError(410, 'MACHINE_NOT_WANTED', `node is ${found.phase}; this machine is not wanted any more`);
 
   // Steady state (READY): one plain update, no lock and no event per heartbeat.
   if (found.phase === 'READY') {
@@ -289,7 +289,7 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
   const phase = await deps.db.$transaction(async (tx) => {
     const node = await lockNode(tx, found.id);
     if (!node || node.nodeCredentialHash !== credentialHash) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
-    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'NODE_GONE', `node is ${node.phase}; this machine is not wanted any more`);
+    if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'MACHINE_NOT_WANTED', `node is ${node.phase}; this machine is not wanted any more`);
     if (!HEARTBEAT_PHASES.includes(node.phase)) throw new AgentError(409, 'NOT_EXPECTED', `node is ${node.phase}; no heartbeat expected`);
     const update = { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy };
     if (node.phase === 'WAITING_FOR_READINESS' && healthy && isAdvancing(node)) {
