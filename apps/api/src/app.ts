@@ -11,9 +11,11 @@ import type { Db } from '@hangar/db/client';
 import { isMigrated } from '@hangar/db/migrator';
 import { authenticateApiToken, bearerToken, type Principal } from '@hangar/core/api-tokens';
 import type { CoreDeps } from '@hangar/core/deps';
+import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, withValidationCode } from './errors.ts';
+import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { handleAgentRequest } from './agent-routes.ts';
 
@@ -29,6 +31,12 @@ export interface AppOptions {
   host?: string;
   /** Built web app (apps/web/dist) served at /, when present. */
   webDir?: string;
+  /** The process's event target (LISTEN/NOTIFY); default: one of the app's own over `databaseUrl`, started and stopped with it. */
+  events?: PgEventTarget;
+  /** graphql-ws keep-alive ping interval (default WS_KEEPALIVE_MS). */
+  wsKeepAliveMs?: number;
+  /** How often open subscriptions re-check their API token (default TOKEN_RECHECK_INTERVAL_MS). */
+  tokenRecheckIntervalMs?: number;
 }
 
 export interface App {
@@ -61,8 +69,10 @@ export function buildApp(options: AppOptions): App {
   const { db, log } = deps;
   let ready = false;
   let url = '';
+  const events = options.events ?? createPgEventTarget({ connectionString: options.databaseUrl, log: log.child({ component: 'events' }), applicationName: 'hangar-api-events' });
+  const revokedTokens = createRevokedTokenCloser({ db, events, log, recheckIntervalMs: options.tokenRecheckIntervalMs });
 
-  const yoga = createYoga<{ req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string } }, GraphQLContext>({
+  const yoga = createYoga<{ req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string }; trackStream?: (tokenId: string) => void }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -80,9 +90,10 @@ export function buildApp(options: AppOptions): App {
       }),
       validationCodes,
     ],
-    context: async ({ request, requestId, connectionPrincipal }) => {
+    context: async ({ request, requestId, connectionPrincipal, trackStream }) => {
       const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));
-      return { deps, db, log: log.child({ requestId }), requestId, ...auth };
+      if (auth.principal) trackStream?.(auth.principal.tokenId);
+      return { deps, db, log: log.child({ requestId }), requestId, events, ...auth };
     },
   });
 
@@ -102,7 +113,7 @@ export function buildApp(options: AppOptions): App {
       return;
     }
     if (path === '/graphql') {
-      await yoga(req, res, { req, requestId });
+      await yoga(req, res, { req, requestId, trackStream: sseTracker(req, res) });
       return;
     }
     if (await handleAgentRequest(deps, req, res, path ?? '/')) return;
@@ -111,6 +122,16 @@ export function buildApp(options: AppOptions): App {
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the API is at /graphql (the web app is not built: npm run generate)');
+  }
+
+  /** An SSE request (a subscription over HTTP) is closed like a socket when its token is revoked. */
+  function sseTracker(req: IncomingMessage, res: ServerResponse): ((tokenId: string) => void) | undefined {
+    if (!(req.headers.accept ?? '').includes('text/event-stream')) return undefined;
+    return (tokenId) => {
+      if (res.closed) return;
+      const untrack = revokedTokens.track(tokenId, () => res.destroy());
+      res.once('close', untrack);
+    };
   }
 
   const server = createServer((req, res) => {
@@ -137,6 +158,9 @@ export function buildApp(options: AppOptions): App {
             return false;
           }
           ctx.extra.auth = auth;
+          const socket = ctx.extra.socket;
+          const untrack = revokedTokens.track(auth.principal.tokenId, (reason) => socket.close(4403, reason));
+          socket.once('close', untrack);
           return true;
         },
         onSubscribe: async (ctx, _id, params) => {
@@ -157,7 +181,7 @@ export function buildApp(options: AppOptions): App {
         },
       },
       wsServer,
-      WS_KEEPALIVE_MS,
+      options.wsKeepAliveMs ?? WS_KEEPALIVE_MS,
     );
     return { wsServer, dispose: async () => { await wsDisposable.dispose(); } };
   }
@@ -168,11 +192,19 @@ export function buildApp(options: AppOptions): App {
     async start() {
       // createNode sends node_provision jobs: the node queues must exist with their policy.
       await ensureNodeQueues(deps.boss);
+      // LISTEN before serving: a subscription must never read rows before its notices can arrive.
+      if (!options.events) await events.start();
+      revokedTokens.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
           ? new Error(`port ${options.port} is already in use; stop what holds it or set HANGAR_PORT`)
           : error));
         server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+      }).catch(async (error: unknown) => {
+        // Not serving: release the event connection, or it keeps the process alive.
+        revokedTokens.stop();
+        if (!options.events) await events.stop();
+        throw error;
       });
       const address = server.address() as AddressInfo;
       url = `http://${address.address === '::' ? 'localhost' : address.address}:${address.port}`;
@@ -181,6 +213,7 @@ export function buildApp(options: AppOptions): App {
     },
     async stop() {
       ready = false;
+      revokedTokens.stop();
       if (ws) {
         await ws.dispose();
         for (const client of ws.wsServer.clients) client.terminate();
@@ -190,6 +223,7 @@ export function buildApp(options: AppOptions): App {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      if (!options.events) await events.stop();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Db } from '@hangar/db/client';
 import type { Principal } from '@hangar/core/api-tokens';
 import type { Logger } from '@hangar/core/logger';
 import type { CoreDeps } from '@hangar/core/deps';
+import type { PgEventTarget } from '@hangar/events/pg-event-target';
 
 /** What every resolver gets. `principal` is null when the request carried no valid API token. */
 export interface GraphQLContext {
@@ -13,6 +14,8 @@ export interface GraphQLContext {
   principal: Principal | null;
   /** Why `principal` is null, for the UNAUTHENTICATED message. */
   authFailure: string;
+  /** This process's cross-process event target (LISTEN/NOTIFY); subscriptions wait on it. */
+  events: PgEventTarget;
 }
 
 /** The context of a resolver that passed the `authenticated` scope. */

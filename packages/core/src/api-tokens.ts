@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '@hangar/db/client';
 import { HangarError } from '@hangar/domain/api-errors';
+import { CHANNELS, type ChannelPayloads } from '@hangar/events/topics';
 
 /** Visible prefix of every Hangar API token, so a leaked one is recognisable in a scan. */
 const TOKEN_PREFIX = 'hgr_';
@@ -48,10 +49,20 @@ export async function authenticateApiToken(db: Db, token: string): Promise<Princ
   };
 }
 
-/** Revokes a token by id; returns false when no live token has that id. */
+/**
+ * Revokes a token by id; returns false when no live token has that id. The revocation is
+ * announced on CHANNELS.apiTokenRevoked (on commit), so every API process closes the token's
+ * open subscriptions at once.
+ */
 export async function revokeApiToken(db: Db, id: string): Promise<boolean> {
-  const result = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-  return result.count === 1;
+  return db.$transaction(async (tx) => {
+    const revoked = await tx.apiToken.updateManyAndReturn({ where: { id, revokedAt: null }, data: { revokedAt: new Date() }, select: { id: true, organizationId: true } });
+    const token = revoked[0];
+    if (!token) return false;
+    const notice: ChannelPayloads['hangar_api_token_revoked'] = { tokenId: token.id, organizationId: token.organizationId };
+    await tx.$executeRaw`SELECT pg_notify(${CHANNELS.apiTokenRevoked}, ${JSON.stringify(notice)})`;
+    return true;
+  });
 }
 
 /** Parses `Bearer <token>` (case-insensitive scheme); undefined when absent or malformed. */

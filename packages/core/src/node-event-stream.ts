@@ -2,7 +2,7 @@ import type { Db } from '@hangar/db/client';
 import type { AcquisitionEvent } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { HangarError } from '@hangar/domain/api-errors';
-import { closableStream } from '@hangar/events/closable-stream';
+import { closableStream, type ClosableStream } from '@hangar/events/closable-stream';
 import type { PgEventTarget } from '@hangar/events/pg-event-target';
 import { createWakeSignal } from '@hangar/events/wake-signal';
 
@@ -52,7 +52,7 @@ export interface NodeEventStreamDeps {
  * Throws NOT_FOUND when the node is not in the caller's organization, and VALIDATION_FAILED
  * (field `after`) for a negative `after` or one beyond the node's last event.
  */
-export async function openNodeEventStream(deps: NodeEventStreamDeps, request: NodeEventStreamRequest): Promise<AsyncIterableIterator<AcquisitionEvent>> {
+export async function openNodeEventStream(deps: NodeEventStreamDeps, request: NodeEventStreamRequest): Promise<ClosableStream<AcquisitionEvent>> {
   const { db, events } = deps;
   const { nodeId, organizationId } = request;
   const after = request.after ?? 0;

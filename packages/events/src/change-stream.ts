@@ -1,4 +1,4 @@
-import { closableStream } from './closable-stream.ts';
+import { closableStream, type ClosableStream } from './closable-stream.ts';
 import type { PgEventTarget, ResyncDetail } from './pg-event-target.ts';
 import type { TopicName, TopicNotice } from './topics.ts';
 import { createWakeSignal } from './wake-signal.ts';
@@ -33,7 +33,7 @@ export interface ChangeStreamOptions<T extends TopicName, Row extends { id: stri
  *
  * The stream listens before it returns: a change committed after this call resolves is seen.
  */
-export function openChangeStream<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>): AsyncIterableIterator<Row> {
+export function openChangeStream<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>): ClosableStream<Row> {
   const wake = createWakeSignal();
   const pending = new Set<string>();
   let resyncSince: Date | undefined;

@@ -6,7 +6,12 @@
  * the signal handed to the generator (its waits end at once), then finishes the generator, and
  * `onClose` runs exactly once however the stream ends (completion, error or return).
  */
-export function closableStream<T>(run: (signal: AbortSignal) => AsyncGenerator<T, void, undefined>, onClose: () => void): AsyncIterableIterator<T> & AsyncIterator<T, void, undefined> {
+export interface ClosableStream<T> extends AsyncIterableIterator<T, void, undefined> {
+  /** Ends the stream at once (the consumer left). */
+  return(): Promise<IteratorReturnResult<void>>;
+}
+
+export function closableStream<T>(run: (signal: AbortSignal) => AsyncGenerator<T, void, undefined>, onClose: () => void): ClosableStream<T> {
   const controller = new AbortController();
   const generator = run(controller.signal);
   let closed = false;
@@ -30,7 +35,7 @@ export function closableStream<T>(run: (signal: AbortSignal) => AsyncGenerator<T
     async return() {
       close();
       await generator.return(undefined);
-      return { done: true, value: undefined };
+      return { done: true as const, value: undefined };
     },
     async throw(error?: unknown) {
       close();

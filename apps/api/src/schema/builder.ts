@@ -27,6 +27,8 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   scopeAuth: {
+    // Subscriptions are authorized once, when they start: no stream is opened for a stranger.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({ authenticated: ctx.principal !== null }),
     unauthorizedError: (_parent, ctx) => new HangarError('UNAUTHENTICATED', ctx.authFailure),
   },

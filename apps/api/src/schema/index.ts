@@ -6,8 +6,10 @@ import './viewer.ts';
 import './provider-connection.ts';
 import './acquisition-event.ts';
 import './node.ts';
+import './provider-connection-subscriptions.ts';
 
 builder.queryType({});
+builder.subscriptionType({});
 builder.mutationType({});
 // builder.mutationType({}) and builder.subscriptionType({}) are declared here, once, as soon as
 // a module above adds the first mutation / subscription field (an empty type is invalid).

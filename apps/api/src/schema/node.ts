@@ -1,5 +1,6 @@
 import { HangarError } from '@hangar/domain/api-errors';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
+import { openChangeStream } from '@hangar/events/change-stream';
 import { builder } from './builder.ts';
 import { NodePhaseEnum } from './enums.ts';
 import { NodeErrorRef, type NodeErrorShape } from './error-types.ts';
@@ -217,3 +218,25 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// Subscriptions (live progress streaming). Kept at the end of the file, self-contained.
+builder.subscriptionField('nodeChanged', (t) =>
+  t.withAuth({ authenticated: true }).field({
+    type: NodeRef,
+    description:
+      'Any node of your organization whose timeline got a new event: its current state, for list views. ' +
+      'Changes that come faster than you read are merged into one. Subscribe first, then query `nodes`, to miss nothing.',
+    subscribe: (_root, _args, ctx) => {
+      const organizationId = ctx.principal.organizationId;
+      return openChangeStream({
+        events: ctx.events,
+        topic: 'organizationNodes',
+        key: organizationId,
+        idOf: (notice) => notice.nodeId,
+        loadByIds: (ids) => ctx.db.node.findMany({ where: { id: { in: ids }, organizationId } }),
+        loadChangedSince: (since) => ctx.db.node.findMany({ where: { organizationId, updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } }),
+      });
+    },
+    resolve: (node) => node,
+  }),
+);

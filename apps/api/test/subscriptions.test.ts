@@ -1,0 +1,287 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintApiToken, revokeApiToken } from '@hangar/core/api-tokens';
+import { NODE_EVENTS_CHANNEL } from '@hangar/core/event-log';
+import { CONNECTION_CHANGES_CHANNEL } from '@hangar/core/provider-connections';
+import { CHANNELS } from '@hangar/events/topics';
+import { createHarnessClient, type HarnessClient } from '@hangar/harness/client';
+import type { TimelineEvent } from '@hangar/harness/operations';
+import { buildApp } from '../src/app.ts';
+import { startTestApi, type TestApi } from './api-harness.ts';
+import { appendStep, createConnectionRow, createNodeRow, enter, HAPPY_PATH, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
+import { sseSubscription, type SseMessage } from './support/sse.ts';
+
+const KEEPALIVE_MS = 200;
+let api: TestApi;
+let harness: HarnessClient;
+let connectionId: string;
+let otherOrganizationId: string;
+let otherToken: string;
+const wsClients: Client[] = [];
+
+beforeAll(async () => {
+  api = await startTestApi({ app: { wsKeepAliveMs: KEEPALIVE_MS } });
+  harness = createHarnessClient({ url: api.app.url, token: api.token });
+  connectionId = await createConnectionRow(api.testDb.db, api.organizationId);
+  const other = await api.testDb.db.organization.create({ data: { name: 'globex' } });
+  otherOrganizationId = other.id;
+  otherToken = (await mintApiToken(api.testDb.db, { organizationId: other.id, name: 'other' })).token;
+});
+afterAll(async () => {
+  await harness.close();
+  for (const client of wsClients) await client.dispose();
+  await api.stop();
+});
+
+const wsUrl = () => `${api.app.url.replace(/^http/, 'ws')}/graphql`;
+const NODE_EVENTS = 'subscription ($nodeId: ID!, $after: Int) { nodeEvents(nodeId: $nodeId, after: $after) { seq phase kind progress } }';
+
+function wsClient(token: string | null): Client {
+  const client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  wsClients.push(client);
+  return client;
+}
+
+/** Runs one subscription to its end: every result, and how it ended. */
+function runSubscription(client: Client, query: string, variables: Record<string, unknown>): Promise<{ results: Array<{ data?: unknown; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }>; ended: 'complete' | 'error'; error?: unknown }> {
+  return new Promise((resolve) => {
+    const results: Array<{ data?: unknown; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }> }> = [];
+    client.subscribe({ query, variables }, {
+      next: (result) => results.push(result as never),
+      error: (error) => resolve({ results, ended: 'error', error }),
+      complete: () => resolve({ results, ended: 'complete' }),
+    });
+  });
+}
+
+/** Opens a raw socket, sends connection_init, and reports how the server closed it. */
+function rawConnect(payload: Record<string, unknown>): Promise<{ code: number; reason: string; acked: boolean; pings: number; socket: WebSocket }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
+    let acked = false;
+    let pings = 0;
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+    socket.on('message', (raw) => { if (JSON.parse(String(raw)).type === 'connection_ack') acked = true; });
+    socket.on('ping', () => { pings += 1; });
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason), acked, pings, socket }));
+    socket.on('error', reject);
+  });
+}
+
+async function newNodeWith(steps = realisticTimeline()): Promise<{ nodeId: string; lastSeq: number }> {
+  const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+  const lastSeq = await writeTimeline(api.testDb.db, nodeId, steps);
+  return { nodeId, lastSeq };
+}
+
+describe('nodeEvents over graphql-ws', () => {
+  it('replays the stored timeline, streams the live rest in order, and completes after READY', async () => {
+    const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    const steps = realisticTimeline({ progressSteps: 5, retries: 2 });
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(0, 4));
+    const received: TimelineEvent[] = [];
+    const watching = harness.expectPhases(nodeId, HAPPY_PATH, { timeoutMs: 10_000 });
+    const live = harness.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 10_000 });
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(4), () => 5);
+    const [result, liveResult] = await Promise.all([watching, live]);
+    expect(result.events.map((event) => event.seq)).toEqual(steps.map((_, i) => i + 1));
+    expect(result.phase).toBe('READY');
+    expect(result.resumes).toBe(0);
+    expect(liveResult.events).toEqual(received);
+    const progress = result.events.filter((event) => event.kind === 'PROGRESS').map((event) => event.progress);
+    expect(progress).toEqual([20, 40, 60, 80, 100]);
+  });
+
+  it('resumes from `after` with exactly the missing events', async () => {
+    const { nodeId, lastSeq } = await newNodeWith();
+    const result = await harness.watch(nodeId, { after: 5, timeoutMs: 5_000 });
+    expect(result.events.map((event) => event.seq)).toEqual(Array.from({ length: lastSeq - 5 }, (_, i) => i + 6));
+  });
+
+  it('ends FAILED with the error on the final event', async () => {
+    const { nodeId } = await newNodeWith(realisticTimeline({ failWith: 'PROVIDER_INVALID_REQUEST' }));
+    const result = await harness.watch(nodeId, { timeoutMs: 5_000 });
+    expect(result.phase).toBe('FAILED');
+    expect(result.error?.code).toBe('PROVIDER_INVALID_REQUEST');
+    await expect(harness.waitForPhase(nodeId, 'READY', 5_000)).rejects.toMatchObject({ code: 'PHASE_NOT_REACHED' });
+  });
+
+  it('gives another organization’s node NOT_FOUND and no event', async () => {
+    const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId);
+    const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
+    const lastSeq = await writeTimeline(api.testDb.db, foreignNode, realisticTimeline());
+    const outcome = await runSubscription(wsClient(api.token), NODE_EVENTS, { nodeId: foreignNode });
+    expect(outcome.results).toHaveLength(1);
+    expect(outcome.results[0]?.data ?? null).toBeNull();
+    expect(outcome.results[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Its owner gets the whole timeline.
+    const owner = await runSubscription(wsClient(otherToken), NODE_EVENTS, { nodeId: foreignNode });
+    expect(owner.ended).toBe('complete');
+    expect(owner.results.filter((result) => result.data)).toHaveLength(lastSeq);
+  });
+
+  it('refuses an `after` beyond the timeline with VALIDATION_FAILED on field after', async () => {
+    const { nodeId, lastSeq } = await newNodeWith();
+    const outcome = await runSubscription(wsClient(api.token), NODE_EVENTS, { nodeId, after: lastSeq + 1 });
+    expect(outcome.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'after' });
+  });
+});
+
+describe('graphql-ws authentication and keep-alive', () => {
+  it.each([
+    ['an unknown token', { authorization: 'Bearer hgr_not-a-token' }, /invalid or revoked/],
+    ['no token', {}, /missing API token/],
+  ])('closes the socket with 4403 and a reason for %s, before any event', async (_label, payload, reason) => {
+    const closed = await rawConnect(payload);
+    expect(closed.code).toBe(4403);
+    expect(closed.reason).toMatch(reason);
+    expect(closed.acked).toBe(false);
+  });
+
+  it('gives the harness UNAUTHENTICATED for a bad token', async () => {
+    const { nodeId } = await newNodeWith();
+    const stranger = createHarnessClient({ url: api.app.url, token: 'hgr_not-a-token' });
+    const received: TimelineEvent[] = [];
+    await expect(stranger.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(received).toEqual([]);
+    await stranger.close();
+  });
+
+  it('pings an idle socket (keep-alive)', async () => {
+    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
+    let pings = 0;
+    socket.on('ping', () => { pings += 1; });
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${api.token}` } }));
+    await expect.poll(() => pings, { timeout: KEEPALIVE_MS * 10 }).toBeGreaterThanOrEqual(2);
+    socket.close();
+  });
+
+  it('closes the open sockets of a token as soon as it is revoked', async () => {
+    const { id, token } = await mintApiToken(api.testDb.db, { organizationId: api.organizationId, name: 'short-lived' });
+    const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await appendStep(api.testDb.db, nodeId, enter('QUEUED'));
+    const client = wsClient(token);
+    const received: unknown[] = [];
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => client.on('closed', (event) => resolve(event as { code: number; reason: string })));
+    const ended = new Promise<unknown>((resolve) => client.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => received.push(r), error: resolve, complete: () => resolve('complete') }));
+    await expect.poll(() => received.length).toBe(1);
+    const revokedAt = Date.now();
+    expect(await revokeApiToken(api.testDb.db, id)).toBe(true);
+    const event = await closed;
+    expect(event.code).toBe(4403);
+    expect(event.reason).toBe('API token was revoked');
+    expect(Date.now() - revokedAt).toBeLessThan(2_000);
+    await ended;
+    // Nothing after the revocation.
+    await appendStep(api.testDb.db, nodeId, enter('VALIDATING'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toHaveLength(1);
+  });
+});
+
+describe('revocation without a notice', () => {
+  it('closes the socket at the next periodic re-check when a token is revoked by SQL', async () => {
+    const second = buildApp({ deps: api.deps, databaseUrl: api.testDb.url, port: 0, tokenRecheckIntervalMs: 100 });
+    await second.start();
+    try {
+      const { id, token } = await mintApiToken(api.testDb.db, { organizationId: api.organizationId, name: 'revoked-by-sql' });
+      const { nodeId } = await newNodeWith([enter('QUEUED')]);
+      const client = createClient({ url: `${second.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      wsClients.push(client);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => client.on('closed', (event) => resolve(event as { code: number; reason: string })));
+      const received: unknown[] = [];
+      client.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => received.push(r), error: () => undefined, complete: () => undefined });
+      await expect.poll(() => received.length).toBe(1);
+      await api.testDb.db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+      expect(await closed).toMatchObject({ code: 4403, reason: 'API token was revoked' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('Subscriptions over HTTP (SSE), as curl -N uses them', () => {
+  it('streams nodeEvents as `event: next` messages and ends with `event: complete`', async () => {
+    const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    const steps = realisticTimeline();
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(0, 3));
+    const messages: SseMessage[] = [];
+    const reading = (async () => {
+      for await (const message of sseSubscription(api.app.url, NODE_EVENTS, { nodeId }, api.token)) messages.push(message);
+    })();
+    await expect.poll(() => messages.length).toBe(3);
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(3), () => 2);
+    await reading;
+    const next = messages.filter((message) => message.event === 'next');
+    expect(next.map((message) => (message.data?.data?.nodeEvents as { seq: number }).seq)).toEqual(steps.map((_, i) => i + 1));
+    expect(messages.at(-1)?.event).toBe('complete');
+  });
+
+  it('answers a foreign node with NOT_FOUND and no event, and no token with UNAUTHENTICATED', async () => {
+    const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId, 'foreign-sse');
+    const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
+    await appendStep(api.testDb.db, foreignNode, enter('QUEUED'));
+    for (const [token, code] of [[api.token, 'NOT_FOUND'], [null, 'UNAUTHENTICATED']] as const) {
+      const messages: SseMessage[] = [];
+      for await (const message of sseSubscription(api.app.url, NODE_EVENTS, { nodeId: foreignNode }, token)) messages.push(message);
+      expect(messages.some((message) => message.data?.data?.nodeEvents)).toBe(false);
+      expect(messages.find((message) => message.data?.errors)?.data?.errors?.[0]?.extensions?.code).toBe(code);
+    }
+  });
+
+  it('ends an SSE stream when its token is revoked', async () => {
+    const { id, token } = await mintApiToken(api.testDb.db, { organizationId: api.organizationId, name: 'sse-short-lived' });
+    const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await appendStep(api.testDb.db, nodeId, enter('QUEUED'));
+    const messages: SseMessage[] = [];
+    const reading = (async () => {
+      for await (const message of sseSubscription(api.app.url, NODE_EVENTS, { nodeId }, token)) messages.push(message);
+    })().catch((error: unknown) => error);
+    await expect.poll(() => messages.length).toBe(1);
+    await revokeApiToken(api.testDb.db, id);
+    await reading;
+    await appendStep(api.testDb.db, nodeId, enter('VALIDATING'));
+    expect(messages).toHaveLength(1);
+  });
+});
+
+describe('nodeChanged and providerConnectionChanged', () => {
+  it('streams the current state of the organization’s changed nodes, never another organization’s', async () => {
+    const client = wsClient(api.token);
+    const seen: Array<{ id: string; phase: string }> = [];
+    const dispose = client.subscribe({ query: 'subscription { nodeChanged { id phase } }' }, { next: (result) => seen.push((result.data as { nodeChanged: { id: string; phase: string } }).nodeChanged), error: () => undefined, complete: () => undefined });
+    // Let the subscription start listening before the first change.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId, 'foreign-changes');
+    const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
+    const mine = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await appendStep(api.testDb.db, foreignNode, enter('QUEUED'));
+    await appendStep(api.testDb.db, mine, enter('QUEUED'));
+    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'QUEUED' });
+    await appendStep(api.testDb.db, mine, enter('VALIDATING'));
+    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'VALIDATING' });
+    expect(seen.some((node) => node.id === foreignNode)).toBe(false);
+    dispose();
+  });
+
+  it('streams a provider connection’s new credential status', async () => {
+    const client = wsClient(api.token);
+    const seen: Array<{ id: string; credentialStatus: string }> = [];
+    const dispose = client.subscribe({ query: 'subscription { providerConnectionChanged { id credentialStatus } }' }, { next: (result) => seen.push((result.data as { providerConnectionChanged: { id: string; credentialStatus: string } }).providerConnectionChanged), error: () => undefined, complete: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // What the provider-connections use cases do on a live check: update and NOTIFY in one transaction.
+    await api.testDb.db.$transaction(async (tx) => {
+      await tx.providerConnection.update({ where: { id: connectionId }, data: { credentialStatus: 'INVALID', credentialCheckedAt: new Date() } });
+      await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId, organizationId: api.organizationId })})`;
+    });
+    await expect.poll(() => seen).toEqual([{ id: connectionId, credentialStatus: 'INVALID' }]);
+    dispose();
+  });
+
+  it('listens on the channels the producers notify on', () => {
+    expect(CHANNELS.nodeEvents).toBe(NODE_EVENTS_CHANNEL);
+    expect(CHANNELS.connectionChanges).toBe(CONNECTION_CHANGES_CHANNEL);
+  });
+});
