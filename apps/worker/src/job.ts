@@ -1,4 +1,4 @@
-import type { Job } from 'pg-boss';
+import type { Job, Queue } from 'pg-boss';
 import type { CoreDeps } from '@hangar/core/deps';
 
 /** One pg-boss job: its queue, its handler (a thin call into packages/core), and an optional cron. */
@@ -9,4 +9,10 @@ export interface JobDefinition<Data extends object = object> {
   schedule?: string;
   /** How many of this job one worker process runs at once. */
   concurrency?: number;
+  /**
+   * Options the queue is created with (policy, retries, heartbeat). pg-boss keeps the first
+   * definition of a queue, so whoever creates it first (this worker or an API process) must
+   * use the same options.
+   */
+  queue?: Omit<Queue, 'name'>;
 }

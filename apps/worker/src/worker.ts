@@ -15,7 +15,7 @@ export function buildWorker(deps: CoreDeps): Worker {
   return {
     async start() {
       for (const job of JOBS) {
-        await deps.boss.createQueue(job.name);
+        await deps.boss.createQueue(job.name, job.queue);
         await deps.boss.work(job.name, { localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
           for (const one of jobs) await job.handler(deps, one as never);
         });

@@ -50,6 +50,14 @@ const NODE_QUEUE_OPTIONS: Omit<Queue, 'name'> = {
   notify: true,
 };
 
+/** The options a node queue is created with (the worker's job definitions use them too). */
+export function nodeQueueOptions(name: string): Omit<Queue, 'name'> {
+  const queue = NODE_QUEUES.find((entry) => entry.name === name);
+  if (!queue) throw new Error(`no node queue named ${name}`);
+  const { name: _name, ...options } = queue;
+  return options;
+}
+
 /** Every queue of node acquisition with its options. */
 export const NODE_QUEUES: ReadonlyArray<Queue> = [
   { name: NODE_PROVISION_QUEUE, ...NODE_QUEUE_OPTIONS },
@@ -58,7 +66,10 @@ export const NODE_QUEUES: ReadonlyArray<Queue> = [
   { name: RECONCILE_QUEUE, policy: 'exclusive', retryLimit: 0, expireInSeconds: 15 * 60 },
 ];
 
-/** Creates the queues (idempotent). Fails loudly when a queue exists with another policy. */
+/**
+ * Creates the queues (idempotent). Fails loudly when a queue exists with another policy (it
+ * was created elsewhere without these options and cannot be changed).
+ */
 export async function ensureNodeQueues(boss: PgBoss): Promise<void> {
   for (const queue of NODE_QUEUES) {
     const { name, ...options } = queue;

@@ -53,7 +53,7 @@ describe('deadlines', () => {
 describe('the connection', () => {
   it('a connection that is no longer VALID when the job runs fails the node with NODE_CONNECTION_UNUSABLE', async () => {
     await env.worker?.stop();
-    let nodeId = '';
+    let nodeId: string;
     try {
       nodeId = (await env.createNode()).id;
       await recordCredentialCheck(env.deps, env.connection.id, { status: 'READ_ONLY', error: null });
