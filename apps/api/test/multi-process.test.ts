@@ -1,0 +1,277 @@
+/**
+ * Live progress across processes, all real: two API processes and one worker process (child
+ * processes over one test database), the Hetzner simulator over HTTP, and 50 concurrent
+ * acquisitions created through GraphQL. 200 graphql-ws subscribers, spread over both APIs,
+ * follow the nodes the worker process drives: every sequence must be complete and ordered.
+ * Then an API process is killed with SIGKILL mid-acquisition and restarted on its port: its
+ * client resumes with after = its last seq and gets every event exactly once.
+ *
+ * Fan-out latency is measured from the moment a NOTIFY reaches this (test) process to the
+ * moment a subscriber here receives the event, for events delivered live.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
+import { freePort } from '@hangar/db/testing/free-port';
+import { mintApiToken } from '@hangar/core/api-tokens';
+import { createLogger } from '@hangar/core/logger';
+import { createConnection } from '@hangar/core/provider-connections';
+import { createKeyring } from '@hangar/core/secrets';
+import { createTestDeps, type TestDeps } from '@hangar/core/testing/test-deps';
+import { CHANNELS } from '@hangar/events/topics';
+import { createHarnessClient, type HarnessClient, type WatchResult } from '@hangar/harness/client';
+import type { TimelineEvent } from '@hangar/harness/operations';
+import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
+import { startProcess, type RunningProcess } from './support/child-process.ts';
+import { createConnectionRow, createNodeRow, appendStep, enter } from './support/node-timelines.ts';
+
+const API_ENTRY = fileURLToPath(new URL('./support/api-process.ts', import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL('../../worker/test/support/worker-process.ts', import.meta.url));
+const NODES = 50;
+const SUBSCRIBERS_PER_NODE = 4;
+/** Some subscribers join late (replay, then live); this is the latest join, after createNode. */
+const MAX_JOIN_DELAY_MS = 1_500;
+const ACQUISITION_TIMEOUT_MS = 60_000;
+/** The resumed node's machine calls home this late, so the acquisition outlives the API restart. */
+const RESUME_BOOT_DELAY_MS = 2_500;
+const HAPPY_PATH = ['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING', 'WAITING_FOR_READINESS', 'READY'];
+
+const secretKey = randomBytes(32);
+let testDb: TestDatabase;
+let deps: TestDeps;
+let sim: ReturnType<typeof buildSimulator>;
+let listener: pg.Client;
+let token: string;
+let connectionId: string;
+let foreignNodeId: string;
+const apiPorts: number[] = [];
+const apis: RunningProcess[] = [];
+let worker: RunningProcess;
+const clients: HarnessClient[] = [];
+/** When each NOTIFY reached this process (performance.now()), by `${nodeId}:${seq}`. */
+const noticeAt = new Map<string, number>();
+
+function apiEnv(port: number): Record<string, string> {
+  return {
+    DATABASE_URL: testDb.url,
+    HANGAR_PORT: String(port),
+    HANGAR_SECRET_KEY: secretKey.toString('base64'),
+    // The machines call home to the first API process.
+    HANGAR_PUBLIC_URL: `http://127.0.0.1:${apiPorts[0]}`,
+    HANGAR_LOG_FORMAT: 'json',
+    HANGAR_LOG_LEVEL: 'warn',
+  };
+}
+
+const apiUrl = (index: number) => `http://127.0.0.1:${apiPorts[index]}`;
+
+function client(index: number, bearer = token): HarnessClient {
+  const created = createHarnessClient({ url: apiUrl(index), token: bearer });
+  clients.push(created);
+  return created;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function storedTimeline(nodeId: string): Promise<Array<Pick<TimelineEvent, 'seq' | 'phase' | 'kind'>>> {
+  const rows = await testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' }, select: { seq: true, phase: true, kind: true } });
+  return rows.map((row) => ({ seq: row.seq, phase: row.phase, kind: row.kind }));
+}
+
+const shape = (events: TimelineEvent[]) => events.map((event) => ({ seq: event.seq, phase: event.phase, kind: event.kind }));
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  sim = buildSimulator({ port: 0, speed: 'fast', seed: 23 });
+  await sim.start();
+  const log = createLogger({ level: 'warn', destination: new Writable({ write(_chunk, _encoding, done) { done(); } }) });
+  deps = await createTestDeps(testDb, log);
+  deps.keyring = createKeyring(secretKey);
+
+  const project = await (await fetch(`${sim.url}/_sim/projects`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    // Enough requests and servers that 50 parallel acquisitions never wait on the provider's limits.
+    body: JSON.stringify({ name: 'fan-out', rateLimit: 3_600_000, serverLimit: 500 }),
+  })).json() as { token: string };
+  await fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serverName: 'resume-*', bootDelayMs: RESUME_BOOT_DELAY_MS }) });
+
+  const organization = await testDb.db.organization.create({ data: { name: 'fan-out' } });
+  token = (await mintApiToken(testDb.db, { organizationId: organization.id, name: 'multi-process' })).token;
+  const connection = await createConnection(deps, { organizationId: organization.id, apiTokenId: null }, { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` });
+  expect(connection.credentialStatus).toBe('VALID');
+  connectionId = connection.id;
+  const other = await testDb.db.organization.create({ data: { name: 'other' } });
+  foreignNodeId = await createNodeRow(testDb.db, other.id, await createConnectionRow(testDb.db, other.id));
+  await appendStep(testDb.db, foreignNodeId, enter('QUEUED'));
+
+  listener = new pg.Client({ connectionString: testDb.url });
+  await listener.connect();
+  listener.on('notification', (message) => {
+    const notice = JSON.parse(message.payload ?? '{}') as { nodeId: string; seq: number };
+    noticeAt.set(`${notice.nodeId}:${notice.seq}`, performance.now());
+  });
+  await listener.query(`LISTEN ${CHANNELS.nodeEvents}`);
+
+  apiPorts.push(await freePort(), await freePort());
+  const [first, second, started] = await Promise.all([
+    startProcess(API_ENTRY, apiEnv(apiPorts[0]!), 'API_READY'),
+    startProcess(API_ENTRY, apiEnv(apiPorts[1]!), 'API_READY'),
+    startProcess(WORKER_ENTRY, apiEnv(apiPorts[0]!), 'WORKER_READY'),
+  ]);
+  apis.push(first, second);
+  worker = started;
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((one) => one.close()));
+  await Promise.all([...apis.map((api) => api.stop()), worker?.stop()]);
+  await listener?.end();
+  await sim?.stop();
+  await deps?.stop();
+  await testDb?.drop();
+}, 60_000);
+
+describe('fan-out across processes', () => {
+  it(`streams ${NODES} concurrent acquisitions to ${NODES * SUBSCRIBERS_PER_NODE} subscribers on two API processes, complete and in order`, async () => {
+    const creators = [client(0), client(1)];
+    const liveLatenciesMs: number[] = [];
+    const results: Array<Promise<{ nodeId: string; api: number; result: WatchResult }>> = [];
+    const started = performance.now();
+
+    await Promise.all(Array.from({ length: NODES }, async (_, index) => {
+      const node = await creators[index % 2]!.acquire({ providerConnectionId: connectionId, name: `fan-${index}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' });
+      for (let subscriber = 0; subscriber < SUBSCRIBERS_PER_NODE; subscriber += 1) {
+        const api = (index + subscriber) % 2;
+        const joinDelay = subscriber === 0 ? 0 : Math.floor(Math.random() * MAX_JOIN_DELAY_MS);
+        results.push((async () => {
+          await new Promise((resolve) => setTimeout(resolve, joinDelay));
+          let previousReceivedAt = Number.POSITIVE_INFINITY;
+          const result = await client(api).watch(node.id, {
+            timeoutMs: ACQUISITION_TIMEOUT_MS,
+            onEvent: (event) => {
+              const receivedAt = performance.now();
+              const notified = noticeAt.get(`${node.id}:${event.seq}`);
+              // Live: the subscriber had the previous event before this one was even announced.
+              if (notified !== undefined && notified > previousReceivedAt) liveLatenciesMs.push(receivedAt - notified);
+              previousReceivedAt = receivedAt;
+            },
+          });
+          return { nodeId: node.id, api, result };
+        })());
+      }
+    }));
+    const outcomes = await Promise.all(results);
+    const elapsedMs = performance.now() - started;
+
+    expect(outcomes).toHaveLength(NODES * SUBSCRIBERS_PER_NODE);
+    expect(outcomes.filter((outcome) => outcome.api === 0)).toHaveLength(NODES * SUBSCRIBERS_PER_NODE / 2);
+    const timelines = new Map<string, Array<Pick<TimelineEvent, 'seq' | 'phase' | 'kind'>>>();
+    for (const { nodeId, result } of outcomes) {
+      if (!timelines.has(nodeId)) timelines.set(nodeId, await storedTimeline(nodeId));
+      const stored = timelines.get(nodeId)!;
+      expect(result.phase, `node ${nodeId}`).toBe('READY');
+      // Complete and ordered: seq 1..N, each once, exactly the stored timeline.
+      expect(shape(result.events), `node ${nodeId}`).toEqual(stored);
+      expect(result.events.filter((event) => event.kind === 'PHASE_ENTERED').map((event) => event.phase)).toEqual(HAPPY_PATH);
+    }
+
+    const sorted = [...liveLatenciesMs].sort((a, b) => a - b);
+    const events = outcomes.reduce((sum, outcome) => sum + outcome.result.events.length, 0);
+    const report = {
+      nodes: NODES,
+      subscribers: outcomes.length,
+      eventsDelivered: events,
+      liveDeliveries: sorted.length,
+      p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+      p95Ms: Number(percentile(sorted, 95).toFixed(1)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+      maxMs: Number((sorted.at(-1) ?? Number.NaN).toFixed(1)),
+      wallMs: Math.round(elapsedMs),
+    };
+    console.log(`event fan-out: ${JSON.stringify(report)}`);
+    expect(sorted.length).toBeGreaterThan(events / 4);
+    // Well under SAFETY_POLL_INTERVAL_MS (15 s): events travel by NOTIFY, not by the fallback poll.
+    expect(report.p95Ms).toBeLessThan(1_000);
+  }, 120_000);
+});
+
+describe('an API process killed mid-acquisition', () => {
+  it('resumes its client with after = the last seq; every event arrives exactly once', async () => {
+    const node = await client(0).acquire({ providerConnectionId: connectionId, name: 'resume-1', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' });
+    const control = client(0).watch(node.id, { timeoutMs: ACQUISITION_TIMEOUT_MS });
+    let killedAt = 0;
+    let restarted: Promise<void> | undefined;
+    const resumes: Array<{ after: number; attempt: number }> = [];
+    const received: TimelineEvent[] = [];
+    const result = await client(1).watch(node.id, {
+      timeoutMs: ACQUISITION_TIMEOUT_MS,
+      onEvent: (event) => {
+        received.push(event);
+        if (killedAt === 0 && event.kind === 'PHASE_ENTERED' && event.phase === 'PROVISIONING') {
+          killedAt = performance.now();
+          restarted = (async () => {
+            await apis[1]!.crash();
+            apis[1] = await startProcess(API_ENTRY, apiEnv(apiPorts[1]!), 'API_READY');
+          })();
+        }
+      },
+      onResume: (info) => resumes.push(info),
+    });
+    await restarted;
+    expect(killedAt).toBeGreaterThan(0);
+    expect(resumes.length).toBeGreaterThanOrEqual(1);
+    // Every resume asked for the events after the last one it had.
+    const provisioningSeq = received.find((event) => event.phase === 'PROVISIONING' && event.kind === 'PHASE_ENTERED')!.seq;
+    expect(resumes[0]?.after).toBe(provisioningSeq);
+    expect(result.phase).toBe('READY');
+    expect(shape(result.events)).toEqual(await storedTimeline(node.id));
+    expect(shape(result.events)).toEqual(shape((await control).events));
+    // Events committed while the process was down or restarting came after the resume.
+    const announcedAfterKill = result.events.filter((event) => (noticeAt.get(`${node.id}:${event.seq}`) ?? 0) > killedAt);
+    expect(announcedAfterKill.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('refuses another organization’s node and a bad token on the restarted process, with no event', async () => {
+    await expect(client(1).watch(foreignNodeId, { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const received: TimelineEvent[] = [];
+    await expect(client(1, 'hgr_not-a-token').watch(foreignNodeId, { timeoutMs: 10_000, onEvent: (event) => received.push(event) })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(received).toEqual([]);
+  });
+});
+
+describe('npm run harness -- acquire, against the processes', () => {
+  const CLI = fileURLToPath(new URL('../../../packages/harness/src/cli.ts', import.meta.url));
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HANGAR_URL: apiUrl(1), HANGAR_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('creates a node, prints its live timeline and exits 0 on READY', async () => {
+    const { code, stdout } = await runCli(['acquire', '--connection', connectionId, '--type', 'cx22', '--location', 'fsn1', '--image', 'ubuntu-24.04', '--name', 'cli-1']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^node cli-1 \([0-9a-f-]{36}\)$/);
+    expect(lines.filter((line) => line.includes('PHASE_ENTERED')).map((line) => line.split(/\s+/)[2])).toEqual(HAPPY_PATH);
+    expect(lines.at(-1)).toBe('READY');
+  });
+
+  it('exits 3 with VALIDATION_FAILED for an image the provider does not have', async () => {
+    const { code, stderr } = await runCli(['acquire', '--connection', connectionId, '--type', 'cx22', '--location', 'fsn1', '--image', 'no-such-image']);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^harness: VALIDATION_FAILED: /);
+  });
+});

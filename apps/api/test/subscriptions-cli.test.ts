@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '@hangar/harness/cli';
+import { createTimelinePrinter } from '@hangar/harness/timeline-printer';
+import type { TimelineEvent } from '@hangar/harness/operations';
+import { startTestApi, type TestApi } from './api-harness.ts';
+import { createConnectionRow, createNodeRow, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
+
+const CLI = fileURLToPath(new URL('../../../packages/harness/src/cli.ts', import.meta.url));
+let api: TestApi;
+let connectionId: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  connectionId = await createConnectionRow(api.testDb.db, api.organizationId);
+});
+afterAll(async () => { await api.stop(); });
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HANGAR_URL: api.app.url, HANGAR_TOKEN: api.token, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function nodeWith(steps = realisticTimeline()): Promise<{ nodeId: string; lastSeq: number }> {
+  const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+  return { nodeId, lastSeq: await writeTimeline(api.testDb.db, nodeId, steps) };
+}
+
+describe('npm run harness -- watch', () => {
+  it('prints one JSON object per event with --json and exits 0 on READY', async () => {
+    const { nodeId, lastSeq } = await nodeWith();
+    const { code, stdout, stderr } = await runCli(['watch', nodeId, '--json']);
+    expect(code).toBe(EXIT_CODES.READY);
+    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as TimelineEvent);
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    expect(events.at(-1)?.phase).toBe('READY');
+    expect(JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ done: { phase: 'READY', lastSeq } });
+  });
+
+  it('prints plain lines when not on a terminal, from --after on', async () => {
+    const { nodeId } = await nodeWith();
+    const { code, stdout } = await runCli(['watch', nodeId, '--after', '3']);
+    expect(code).toBe(EXIT_CODES.READY);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/#4 {2}WAITING_FOR_SERVER\s+PHASE_ENTERED/);
+    expect(lines.some((line) => /WAITING_FOR_SERVER\s+PROGRESS\s+100%/.test(line))).toBe(true);
+    expect(lines.at(-1)).toBe('READY');
+    expect(stdout).not.toContain('\x1b[');
+  });
+
+  it('exits 1 with the node’s error code when it comes to rest FAILED', async () => {
+    const { nodeId } = await nodeWith(realisticTimeline({ failWith: 'PROVIDER_CAPACITY_UNAVAILABLE' }));
+    const { code, stdout, stderr } = await runCli(['watch', nodeId]);
+    expect(code).toBe(EXIT_CODES.NOT_READY);
+    expect(stdout.trim().split('\n').at(-1)).toMatch(/^FAILED PROVIDER_CAPACITY_UNAVAILABLE: /);
+    expect(stderr).toMatch(/FAILED: PROVIDER_CAPACITY_UNAVAILABLE/);
+  });
+
+  it.each([
+    ['a bad token', { HANGAR_TOKEN: 'hgr_not-a-token' }, 'UNAUTHENTICATED'],
+    ['an unknown node', {}, 'NOT_FOUND'],
+  ])('exits 3 with the API’s code for %s', async (_label, env, errorCode) => {
+    const { code, stdout, stderr } = await runCli(['watch', '00000000-0000-4000-8000-000000000000'], env);
+    expect(code).toBe(EXIT_CODES.API_ERROR);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`harness: ${errorCode}:`);
+    expect(stderr).not.toContain(api.token);
+  });
+
+  it('exits 2 with the usage for a wrong command line', async () => {
+    for (const args of [[], ['watch'], ['acquire', '--connection', 'x'], ['watch', 'x', '--after', '-1']]) {
+      const { code, stderr } = await runCli(args);
+      expect(code, args.join(' ')).toBe(EXIT_CODES.USAGE);
+      expect(stderr).toContain('usage:');
+    }
+  });
+});
+
+describe('the timeline printer on a terminal', () => {
+  it('keeps steps on screen and redraws one progress bar', () => {
+    let screen = '';
+    const printer = createTimelinePrinter('tty', { write: (text: string) => { screen += text; } });
+    const event = (seq: number, phase: string, kind: TimelineEvent['kind'], progress: number | null = null): TimelineEvent => ({ seq, nodeId: 'n', phase, kind, message: `${phase} ${kind}`, progress, attempt: null, error: null, at: new Date(0).toISOString() });
+    printer.event(event(1, 'QUEUED', 'PHASE_ENTERED'));
+    printer.event(event(2, 'WAITING_FOR_SERVER', 'PHASE_ENTERED'));
+    // 3.5 of 6 steps: three phases done, half of WAITING_FOR_SERVER.
+    printer.event(event(3, 'WAITING_FOR_SERVER', 'PROGRESS', 50));
+    expect(screen.split('\n')).toHaveLength(3);
+    expect(screen.split('\r').at(-1)).toMatch(/^\x1b\[2K\[#{18}-{12}\] WAITING_FOR_SERVER 50%$/);
+    printer.event(event(4, 'READY', 'PHASE_ENTERED'));
+    printer.done({ events: [], lastSeq: 4, phase: 'READY', error: null, resumes: 0 });
+    expect(screen).toMatch(/\[#{30}\] READY/);
+    expect(screen.endsWith('\nREADY\n')).toBe(true);
+  });
+});
