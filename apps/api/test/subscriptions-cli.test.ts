@@ -94,7 +94,7 @@ describe('the timeline printer on a terminal', () => {
     // 3.5 of 6 steps: three phases done, half of WAITING_FOR_SERVER.
     printer.event(event(3, 'WAITING_FOR_SERVER', 'PROGRESS', 50));
     expect(screen.split('\n')).toHaveLength(3);
-    expect(screen.split('\r').at(-1)).toMatch(/^\x1b\[2K\[#{18}-{12}\] WAITING_FOR_SERVER 50%$/);
+    expect(screen.split('\r').at(-1)).toBe(`\x1b[2K[${'#'.repeat(18)}${'-'.repeat(12)}] WAITING_FOR_SERVER 50%`);
     printer.event(event(4, 'READY', 'PHASE_ENTERED'));
     printer.done({ events: [], lastSeq: 4, phase: 'READY', error: null, resumes: 0 });
     expect(screen).toMatch(/\[#{30}\] READY/);
