@@ -98,7 +98,17 @@ describe('createNode validation', () => {
     expect(await createError({ providerConnectionId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
   });
 
-  it('a name taken by a live node is CONFLICT on name; a released name is free again', async () => {
+  it('a catalog the provider cannot serve is the PROVIDER_* code, and nothing is created', async () => {
+    const { project, connection } = await env.newConnection();
+    await env.addFault({ projectId: project.id, method: 'GET', path: '/server_types', error: { code: 'maintenance', message: 'catalog under maintenance' } });
+    const error = await createError({ providerConnectionId: connection.id });
+    expect(error.extensions?.code).toBe('PROVIDER_MAINTENANCE');
+    expect(error.message).toMatch(/maintenance/);
+    expect(await env.testDb.db.node.count({ where: { providerConnectionId: connection.id } })).toBe(0);
+    await env.clearFaults();
+  });
+
+  it('a name taken by a live node is CONFLICT on name; a cancelled node frees its name', async () => {
     const first = await graphql<{ createNode: { id: string; name: string } }>(CREATE, { input: input({ name: 'dup' }) });
     expect(first.errors).toBeUndefined();
     expect(await createError({ name: 'dup' })).toMatchObject({ extensions: { code: 'CONFLICT', field: 'name' } });
@@ -107,6 +117,8 @@ describe('createNode validation', () => {
     await pollPhase(first.data?.createNode.id as string, 'CANCELLED');
     const again = await graphql(CREATE, { input: input({ name: 'dup' }) });
     expect(again.errors).toBeUndefined();
+    const audit = await env.testDb.db.auditEvent.findMany({ where: { targetId: first.data?.createNode.id }, orderBy: { id: 'asc' } });
+    expect(audit.map((row) => row.action)).toEqual(['node.create', 'node.cancel']);
     await graphql('mutation($id: ID!) { cancelNode(id: $id) { phase } }', { id: (again.data as { createNode: { id: string } }).createNode.id });
   });
 });
@@ -181,6 +193,7 @@ describe('an acquisition through the API', () => {
     });
     const retried = await graphql<{ retryNode: { phase: string; attempt: number; error: unknown } }>('mutation($id: ID!) { retryNode(id: $id) { phase attempt error { code } } }', { id });
     expect(retried.data?.retryNode).toEqual({ phase: 'QUEUED', attempt: 2, error: null });
+    expect((await env.testDb.db.auditEvent.findMany({ where: { targetId: id }, orderBy: { id: 'asc' } })).map((row) => row.action)).toEqual(['node.create', 'node.retry']);
     await pollPhase(id, 'READY');
     await graphql('mutation($id: ID!) { releaseNode(id: $id) { phase } }', { id });
     await pollPhase(id, 'RELEASED');
