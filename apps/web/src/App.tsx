@@ -17,8 +17,9 @@ function SignedIn({ session, onRejected, onSignOut }: { session: GraphQLSession;
   const [{ data, error, fetching }, reexecute] = useQuery({ query: VIEWER_QUERY });
   const failure = error ? fromOperationError(error) : null;
   useEffect(() => {
-    if (failure?.code === 'UNAUTHENTICATED') onRejected(failure);
-  }, [failure?.code]); // eslint-disable-line react-hooks/exhaustive-deps
+    const rejected = error ? fromOperationError(error) : null;
+    if (rejected?.code === 'UNAUTHENTICATED') onRejected(rejected);
+  }, [error, onRejected]);
   const value = useMemo<Session | null>(
     () => (data ? { viewer: data.viewer, live: session.live, signOut: onSignOut } : null),
     [data, session.live, onSignOut],

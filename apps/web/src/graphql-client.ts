@@ -2,6 +2,21 @@ import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql
 import { createClient as createWsClient } from 'graphql-ws';
 
 /** State of the WebSocket that carries subscriptions, as the header shows it. */
+/**
+ * Reconnect backoff: a person watching a live timeline wants it back quickly, while many
+ * browsers reconnecting to a restarted API must not arrive at once. The first retry waits
+ * RECONNECT_BASE_MS (plus up to RECONNECT_JITTER of it), each next one twice as long, at most
+ * RECONNECT_MAX_MS.
+ */
+export const RECONNECT_BASE_MS = 500;
+export const RECONNECT_MAX_MS = 30_000;
+const RECONNECT_JITTER = 0.5;
+
+function reconnectDelayMs(retries: number): number {
+  const base = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** retries);
+  return base * (1 + Math.random() * RECONNECT_JITTER);
+}
+
 /** `idle`: no subscription is open, so no socket either (graphql-ws connects lazily). */
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
 
@@ -41,6 +56,7 @@ export function createGraphQLSession(token: string): GraphQLSession {
     connectionParams: { authorization: `Bearer ${token}` },
     lazy: true,
     retryAttempts: Infinity,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(retries))),
     on: {
       connected: (_socket, _payload, wasRetry) => {
         setStatus('live');

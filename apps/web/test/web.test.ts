@@ -4,8 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { HAPPY_PATH } from '@hangar/domain/phases';
+import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { startTestApi, type TestApi } from '../../api/test/api-harness.ts';
 import { buildSimulator, type Simulator } from '../../hetzner-sim/src/simulator.ts';
+import { buildWorker, type Worker } from '../../worker/src/worker.ts';
 
 // The web app in a real browser (Debian's Chromium through playwright-core) against the real
 // API serving a fresh build of it, with the Hetzner simulator as the provider. No mocks.
@@ -19,6 +22,8 @@ const CHROMIUM_ARGS = [
 ];
 /** Longest wait for something to appear on the page. */
 const UI_TIMEOUT_MS = 15_000;
+/** Longest wait for an acquisition (fast simulator) to reach its end on the page. */
+const ACQUISITION_TIMEOUT_MS = 20_000;
 /** A live update must arrive within this (well under the web app's 5 s polling fallback). */
 const LIVE_UPDATE_MAX_MS = 3_000;
 /** Set to a directory to keep a screenshot of each screen (for a person to look at). */
@@ -27,6 +32,7 @@ const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
 let outDir: string;
 let profileDir: string;
 let api: TestApi;
+let worker: Worker;
 let sim: Simulator;
 let context: BrowserContext;
 let page: Page;
@@ -34,6 +40,8 @@ let simToken: string;
 let simReadOnlyToken: string;
 /** Uncaught errors and console errors in the page: every test ends with none. */
 const pageErrors: string[] = [];
+/** Variables of every nodeEvents subscription the page opened, in order. */
+const nodeEventSubscriptions: Array<{ nodeId: string; after: number }> = [];
 
 interface SimProject { project: { id: number }; token: string; readOnlyToken: string }
 async function createSimProject(name: string): Promise<SimProject> {
@@ -47,11 +55,14 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** A link of the header's navigation. */
+const navLink = (name: 'Nodes' | 'Providers') => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
 /** The card of the connection named `name`. */
 const connectionCard = (name: string) => page.locator(`article.connection[data-connection-name="${name}"]`);
 
 async function connectHetzner(name: string, token: string): Promise<void> {
-  await page.getByRole('link', { name: 'Providers' }).click();
+  await navLink('Providers').click();
   const form = page.locator('section', { has: page.getByRole('heading', { name: 'Connect Hetzner' }) });
   await form.getByLabel('Name', { exact: true }).fill(name);
   await form.getByLabel('API token', { exact: true }).fill(token);
@@ -77,9 +88,30 @@ beforeAll(async () => {
   simToken = project.token;
   simReadOnlyToken = project.readOnlyToken;
   api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir });
+  // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
+  api.deps.config.publicUrl = api.app.url;
+  await ensureNodeQueues(api.deps.boss);
+  worker = buildWorker(api.deps);
+  await worker.start();
   context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
+  // Lets a test drop the page's WebSocket the way a network failure would (nothing else changes).
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    Object.assign(window, { hangarTestSockets: sockets });
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
+    const message = JSON.parse(String(payload)) as { type: string; payload?: { query?: string; variables?: { nodeId: string; after: number } } };
+    if (message.type === 'subscribe' && message.payload?.query?.includes('nodeEvents(') && message.payload.variables) nodeEventSubscriptions.push(message.payload.variables);
+  }));
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`); });
 });
@@ -93,6 +125,7 @@ afterAll(async () => {
   try {
     await context?.close();
   } finally {
+    await worker?.stop();
     await api?.stop();
     await sim?.stop();
     await rm(outDir, { recursive: true, force: true });
@@ -203,7 +236,7 @@ describe('providers', () => {
 
 describe('create node form', () => {
   it('loads the catalog of the chosen connection and narrows server types by location and images by architecture', async () => {
-    await page.getByRole('link', { name: 'Nodes' }).click();
+    await navLink('Nodes').click();
     await page.getByRole('button', { name: 'Create node' }).click();
     const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
     const select = (name: string) => form.locator(`select[name="${name}"]`);
@@ -225,3 +258,165 @@ describe('create node form', () => {
     await screenshot('08-create-node-form');
   });
 });
+
+/** Adds a simulator fault rule (docs/simulator.md "Fault rules"). */
+async function addFault(rule: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify(rule) });
+  expect(response.status).toBe(201);
+}
+
+/** Creates a node through the form (fsn1, cx22, ubuntu-24.04) and waits for its page. */
+async function createNodeInBrowser(name: string): Promise<string> {
+  await navLink('Nodes').click();
+  await page.getByRole('button', { name: 'Create node' }).click();
+  const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.locator('select[name="location"]').selectOption('fsn1');
+  await form.locator('select[name="serverType"]').selectOption('cx22');
+  await form.locator('select[name="image"]').selectOption('ubuntu-24.04');
+  await form.getByRole('button', { name: 'Create node' }).click();
+  await page.waitForURL(/\/nodes\/[^/]+$/);
+  await page.getByRole('heading', { name }).waitFor();
+  return decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
+}
+
+const timeline = () => page.getByRole('list', { name: 'Provisioning timeline' });
+/** The phases of the steps that happened (not the greyed ones to come), in order. */
+const stepPhases = () => timeline().locator('li.step:not(.step-pending)').evaluateAll((steps) => steps.map((step) => step.getAttribute('data-phase')));
+/** Waits for a step of the timeline; on timeout, fails with what the page and the database show. */
+async function waitForStep(phase: string, state: 'current' | 'done' | 'failed', timeout = ACQUISITION_TIMEOUT_MS): Promise<void> {
+  try {
+    await timeline().locator(`li.step[data-phase="${phase}"][data-state="${state}"]`).last().waitFor({ timeout });
+  } catch (error) {
+    const nodeId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
+    const events = await api.testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' } });
+    const stored = events.map((event) => `${event.seq} ${event.phase} ${event.kind} ${event.message}`).join('\n');
+    throw new Error(`no ${phase} step (${state}) on the page; page shows ${JSON.stringify(await stepPhases())}; stored events:\n${stored}`, { cause: error });
+  }
+}
+
+describe('nodes', () => {
+  it('creates a node and watches the timeline reach READY, the progress bar moving and a retry on the way', async () => {
+    await addFault({ method: 'POST', path: '/servers', error: 'server_error', times: 1 });
+    // Every value the progress bar shows, recorded in the page as it changes.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      Object.assign(window, { hangarProgressSeen: seen });
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('[role="progressbar"]')) {
+          const value = Number(bar.getAttribute('aria-valuenow'));
+          if (seen.at(-1) !== value) seen.push(value);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    const nodeId = await createNodeInBrowser('web-1');
+    await waitForStep('READY', 'done');
+
+    expect(await stepPhases()).toEqual([...HAPPY_PATH]);
+    const retry = timeline().locator('li.note[data-kind="RETRY"]');
+    expect(await retry.count()).toBe(1);
+    expect(await retry.textContent()).toMatch(/attempt 1.*PROVIDER_SERVER_ERROR/s);
+    const progressSeen = await page.evaluate(() => (window as unknown as { hangarProgressSeen: number[] }).hangarProgressSeen);
+    expect(progressSeen.at(-1)).toBe(100);
+    expect(new Set(progressSeen).size).toBeGreaterThanOrEqual(2);
+    expect(progressSeen).toEqual([...progressSeen].sort((a, b) => a - b));
+    expect(await page.locator('.node-title [data-phase="READY"]').count()).toBe(1);
+    expect(await page.locator('.facts').textContent()).toMatch(/IPv4\s*\d+\.\d+\.\d+\.\d+/);
+    expect(await page.locator('[data-heartbeat]').getAttribute('data-heartbeat')).toBe('healthy');
+    // One step per PHASE_ENTERED event stored, nothing twice.
+    const stored = await api.testDb.db.acquisitionEvent.count({ where: { nodeId, kind: 'PHASE_ENTERED' } });
+    expect(await timeline().locator('li.step:not(.step-pending)').count()).toBe(stored);
+    await screenshot('09-node-ready');
+  });
+
+  it('shows the node READY in the list', async () => {
+    await navLink('Nodes').click();
+    const row = page.locator('tr[data-node-name="web-1"]');
+    await row.locator('[data-phase="READY"]').waitFor();
+    expect(await row.textContent()).toMatch(/hetzner-main.*cx22.*fsn1.*ubuntu-24\.04.*\d+\.\d+\.\d+\.\d+/s);
+    await screenshot('10-nodes-list');
+  });
+
+  it('shows a node a script creates, and its phases, live in the list (nodeChanged)', async () => {
+    const { id: connectionId } = (await api.graphql<{ providerConnections: Array<{ id: string; name: string }> }>('{ providerConnections { id name } }'))
+      .body.data!.providerConnections.find((connection) => connection.name === 'hetzner-main')!;
+    const created = await api.graphql<{ createNode: { id: string } }>(
+      'mutation ($input: CreateNodeInput!) { createNode(input: $input) { id } }',
+      { input: { providerConnectionId: connectionId, name: 'from-script', serverType: 'cpx11', location: 'nbg1', image: 'debian-12' } },
+    );
+    expect(created.body.errors).toBeUndefined();
+    const row = page.locator('tr[data-node-name="from-script"]');
+    await row.waitFor({ timeout: LIVE_UPDATE_MAX_MS });
+    await row.locator('[data-phase="READY"]').waitFor({ timeout: ACQUISITION_TIMEOUT_MS });
+    expect(await page.getByTestId('live-fallback').count()).toBe(0);
+    // Newest first: the script's node above web-1.
+    expect(await page.locator('tr[data-node-name]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-node-name')))).toEqual(['from-script', 'web-1']);
+  });
+
+  it('resumes the timeline after the socket drops, from the last seq received, without duplicates', async () => {
+    // The machine phones home after 2.5 s: time to drop the socket while the node is PROVISIONING.
+    await addFault({ bootDelayMs: 2_500, times: 1 });
+    const nodeId = await createNodeInBrowser('web-2');
+    await waitForStep('PROVISIONING', 'current');
+    const before = nodeEventSubscriptions.filter((variables) => variables.nodeId === nodeId).length;
+    const provisioningSeq = Number(await timeline().locator('li.step[data-phase="PROVISIONING"]').getAttribute('data-seq'));
+    await page.evaluate(() => {
+      for (const socket of (window as unknown as { hangarTestSockets: WebSocket[] }).hangarTestSockets) socket.close(4499, 'test: network drop');
+    });
+    await expect.poll(() => nodeEventSubscriptions.filter((variables) => variables.nodeId === nodeId).length, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(before);
+    const resumed = nodeEventSubscriptions.filter((variables) => variables.nodeId === nodeId).at(-1)!;
+    expect(resumed.after).toBeGreaterThanOrEqual(provisioningSeq);
+    await waitForStep('READY', 'done');
+    expect(await stepPhases()).toEqual([...HAPPY_PATH]);
+    const stored = await api.testDb.db.acquisitionEvent.count({ where: { nodeId, kind: 'PHASE_ENTERED' } });
+    expect(await timeline().locator('li.step:not(.step-pending)').count()).toBe(stored);
+  });
+
+  it('shows a failure with its code, what to do and the provider details; retry brings the node to READY', async () => {
+    await addFault({ method: 'POST', path: '/servers', error: { code: 'invalid_input', message: 'invalid input in field \'image\'' }, times: 1 });
+    await createNodeInBrowser('web-3');
+    await waitForStep('FAILED', 'failed');
+    const notice = page.locator('.notice-error', { hasText: 'The acquisition failed' });
+    expect(await notice.getAttribute('data-code')).toBe('PROVIDER_INVALID_REQUEST');
+    expect(await notice.textContent()).toMatch(/What to do:.*Correct the node specification/s);
+    expect(await notice.locator('.provider-details').textContent()).toMatch(/invalid_input.*422.*Request id\s*\S+/s);
+    expect(await page.getByRole('button', { name: 'Cancel acquisition' }).count()).toBe(0);
+    await screenshot('11-node-failed');
+
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await waitForStep('READY', 'done');
+    const phases = await stepPhases();
+    expect(phases.slice(0, phases.indexOf('FAILED') + 1)).toEqual(['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'FAILED']);
+    expect(phases.slice(phases.indexOf('FAILED') + 1)).toEqual([...HAPPY_PATH]);
+    expect(await page.locator('.facts').textContent()).toMatch(/Attempt\s*2/);
+  });
+
+  it('releases a READY node: RELEASING, then RELEASED', async () => {
+    await page.getByRole('button', { name: 'Release (delete server)' }).click();
+    await waitForStep('RELEASED', 'done');
+    expect(await page.locator('.node-title [data-phase="RELEASED"]').count()).toBe(1);
+    expect(await page.getByRole('button', { name: /Release|Retry|Cancel/ }).count()).toBe(0);
+  });
+
+  it('cancels an acquisition in progress', async () => {
+    await addFault({ bootDelayMs: 5_000, times: 1 });
+    await createNodeInBrowser('web-4');
+    await waitForStep('PROVISIONING', 'current');
+    await page.getByRole('button', { name: 'Cancel acquisition' }).click();
+    await waitForStep('CANCELLED', 'done');
+    expect(await page.locator('.node-title [data-phase="CANCELLED"]').count()).toBe(1);
+  });
+
+  it('refuses to delete a connection whose nodes still hold servers, with CONFLICT and what to do', async () => {
+    await navLink('Providers').click();
+    const card = connectionCard('hetzner-main');
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Delete connection' }).click();
+    const notice = card.locator('.notice-error[data-code="CONFLICT"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/What to do:/);
+    expect(await connectionCard('hetzner-main').count()).toBe(1);
+    await screenshot('12-provider-delete-conflict');
+  });
+});
+

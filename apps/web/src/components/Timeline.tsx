@@ -43,7 +43,7 @@ function Step({ step, now }: { step: TimelineStep; now: number }) {
   const elapsed = running ? now - new Date(step.enteredAt).getTime() : between(step.enteredAt, step.endedAt!);
   const showDuration = running || step.endedAt !== step.enteredAt;
   return (
-    <li className={`step step-${state} step-tone-${tone}`} data-phase={step.phase} data-state={state}>
+    <li className={`step step-${state} step-tone-${tone}`} data-phase={step.phase} data-state={state} data-seq={step.seq}>
       <span className="step-marker" aria-hidden="true" />
       <div className="step-body">
         <div className="step-head">

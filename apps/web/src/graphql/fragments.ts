@@ -23,7 +23,8 @@ export const PROVIDER_CONNECTION_FIELDS = gql`
 /** What a node row and the node header show. */
 export const NODE_FIELDS = gql`
   fragment NodeFields on Node {
-    id name phase serverType location image providerServerId ipv4 ipv6 attempt createdAt readyAt
+    id name phase serverType location image providerServerId providerServerName ipv4 ipv6 attempt
+    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue
     providerConnection { id name }
     error { ...NodeErrorFields }
   }

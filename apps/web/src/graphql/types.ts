@@ -40,11 +40,21 @@ export interface Node {
   location: string;
   image: string;
   providerServerId: string | null;
+  /** The server's name at the provider: `<name>-<first 8 of id>`. */
+  providerServerName: string | null;
   ipv4: string | null;
   ipv6: string | null;
   attempt: number;
   createdAt: string;
   readyAt: string | null;
+  registeredAt: string | null;
+  releasedAt: string | null;
+  /** Set at once by cancelNode; the node is CANCELLED when its server is gone. */
+  cancelRequestedAt: string | null;
+  lastHeartbeatAt: string | null;
+  lastHeartbeatHealthy: boolean | null;
+  /** A READY node whose machine stopped sending heartbeats. */
+  heartbeatOverdue: boolean;
   providerConnection: { id: string; name: string };
   error: NodeErrorDetails | null;
 }

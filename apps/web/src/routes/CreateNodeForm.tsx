@@ -60,8 +60,10 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   useEffect(() => {
     if (catalog) setLocation((current) => keepOrFirst(current, catalog.locations.map((l) => l.name)));
   }, [catalog]);
-  useEffect(() => setServerTypeName((current) => keepOrFirst(current, types.map((t) => t.name))), [types.map((t) => t.name).join()]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => setImageName((current) => keepOrFirst(current, images.map((i) => i.name))), [images.map((i) => i.name).join()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const typeNames = types.map((type) => type.name).join(' ');
+  const imageNames = images.map((image) => image.name).join(' ');
+  useEffect(() => setServerTypeName((current) => keepOrFirst(current, typeNames.split(' '))), [typeNames]);
+  useEffect(() => setImageName((current) => keepOrFirst(current, imageNames.split(' '))), [imageNames]);
 
   const { byField, general } = splitFieldErrors(errors, FIELDS);
 

@@ -15,6 +15,22 @@ import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 
+function Heartbeat({ node }: { node: Node }) {
+  if (!node.lastHeartbeatAt) return <>—</>;
+  return (
+    <>
+      {formatDateTime(node.lastHeartbeatAt)}{' '}
+      {node.heartbeatOverdue ? (
+        <span className="badge badge-warning" data-heartbeat="overdue">overdue</span>
+      ) : node.lastHeartbeatHealthy === false ? (
+        <span className="badge badge-danger" data-heartbeat="unhealthy">unhealthy</span>
+      ) : (
+        <span className="badge badge-success" data-heartbeat="healthy">healthy</span>
+      )}
+    </>
+  );
+}
+
 function Facts({ node }: { node: Node }) {
   return (
     <dl className="facts facts-wide">
@@ -26,8 +42,8 @@ function Facts({ node }: { node: Node }) {
       <dd>{node.location}</dd>
       <dt>Image</dt>
       <dd>{node.image}</dd>
-      <dt>Server id</dt>
-      <dd>{node.providerServerId ?? '—'}</dd>
+      <dt>Server</dt>
+      <dd>{node.providerServerName ?? '—'}{node.providerServerId && <span className="muted"> (id {node.providerServerId})</span>}</dd>
       <dt>IPv4</dt>
       <dd>{node.ipv4 ? <code>{node.ipv4}</code> : '—'}</dd>
       <dt>IPv6</dt>
@@ -36,8 +52,13 @@ function Facts({ node }: { node: Node }) {
       <dd>{node.attempt}</dd>
       <dt>Created</dt>
       <dd>{formatDateTime(node.createdAt)}</dd>
+      <dt>Registered</dt>
+      <dd>{formatDateTime(node.registeredAt)}</dd>
       <dt>Ready</dt>
       <dd>{formatDateTime(node.readyAt)}</dd>
+      <dt>Heartbeat</dt>
+      <dd><Heartbeat node={node} /></dd>
+      {node.releasedAt && (<><dt>Released</dt><dd>{formatDateTime(node.releasedAt)}</dd></>)}
     </dl>
   );
 }
@@ -48,7 +69,10 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
   const [cancelState, cancel] = useMutation(CANCEL_NODE);
   const [retryState, retry] = useMutation(RETRY_NODE);
   const [releaseState, release] = useMutation(RELEASE_NODE);
+  // A cancel already asked for is under way: the node turns CANCELLED once its server is gone.
+  const cancelling = node.cancelRequestedAt !== null && node.phase !== 'CANCELLED';
   const allowed = nodeActions(node.phase);
+  if (cancelling) allowed.cancel = false;
   const busy = cancelState.fetching || retryState.fetching || releaseState.fetching;
 
   async function run(action: () => Promise<{ error?: CombinedError | undefined; data?: Node | undefined }>) {
@@ -60,10 +84,11 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
     }
   }
 
-  if (!allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
+  if (!cancelling && !allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
   return (
     <div className="node-actions">
       <div className="actions">
+        {cancelling && <span className="muted" data-testid="cancelling">Cancelling: deleting the server…</span>}
         {allowed.cancel && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void run(async () => { const r = await cancel({ id: node.id }); return { error: r.error, data: r.data?.cancelNode }; })}>
             Cancel acquisition

@@ -19,7 +19,10 @@ function NodeRow({ node }: { node: Node }) {
   return (
     <tr data-node-name={node.name}>
       <td><Link to={`/nodes/${encodeURIComponent(node.id)}`}>{node.name}</Link></td>
-      <td><PhaseBadge phase={node.phase} /></td>
+      <td>
+        <PhaseBadge phase={node.phase} />
+        {node.phase === 'READY' && node.heartbeatOverdue && <> <span className="badge badge-warning" title="No heartbeat for 3 intervals">no heartbeat</span></>}
+      </td>
       <td>{node.providerConnection.name}</td>
       <td>
         <span className="spec">{node.serverType}</span> · <span className="spec">{node.location}</span> · <span className="spec">{node.image}</span>
