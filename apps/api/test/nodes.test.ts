@@ -111,7 +111,12 @@ describe('createNode validation', () => {
   it('a name taken by a live node is CONFLICT on name; a cancelled node frees its name', async () => {
     const first = await graphql<{ createNode: { id: string; name: string } }>(CREATE, { input: input({ name: 'dup' }) });
     expect(first.errors).toBeUndefined();
+    // The node, its event and its job are one transaction: a refused insert sends no job.
+    const jobs = async () => (await env.testDb.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'node_provision'`)[0]?.n;
+    const before = await jobs();
+    expect(before).toBeGreaterThan(0);
     expect(await createError({ name: 'dup' })).toMatchObject({ extensions: { code: 'CONFLICT', field: 'name' } });
+    expect(await jobs()).toBe(before);
     const cancelled = await graphql<{ cancelNode: { phase: string } }>('mutation($id: ID!) { cancelNode(id: $id) { phase cancelRequestedAt } }', { id: first.data?.createNode.id });
     expect(cancelled.errors).toBeUndefined();
     await pollPhase(first.data?.createNode.id as string, 'CANCELLED');
