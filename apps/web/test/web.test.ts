@@ -255,7 +255,16 @@ describe('create node form', () => {
     await select('serverType').selectOption('cax11');
     await expect.poll(() => form.locator('select[name="image"] option').allTextContents()).not.toHaveLength(0);
     expect(await form.getByText('Images for arm.').isVisible()).toBe(true);
+
+    // A refused input is shown under its field (extensions.field), and nothing is created.
+    await form.getByLabel('Name', { exact: true }).fill('Web_1!');
+    await form.getByRole('button', { name: 'Create node' }).click();
+    const nameError = form.locator('.field', { has: page.locator('input[name="name"]') }).locator('.field-error[data-code="VALIDATION_FAILED"]');
+    await nameError.waitFor();
+    expect(await nameError.textContent()).toMatch(/name/i);
+    expect(new URL(page.url()).pathname).toBe('/nodes');
     await screenshot('08-create-node-form');
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 });
 
@@ -351,6 +360,17 @@ describe('nodes', () => {
     expect(await page.getByTestId('live-fallback').count()).toBe(0);
     // Newest first: the script's node above web-1.
     expect(await page.locator('tr[data-node-name]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-node-name')))).toEqual(['from-script', 'web-1']);
+  });
+
+  it('refuses a name already in use with CONFLICT under the Name field', async () => {
+    await page.getByRole('button', { name: 'Create node' }).click();
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
+    await form.getByLabel('Name', { exact: true }).fill('web-1');
+    await form.getByRole('button', { name: 'Create node' }).click();
+    const nameError = form.locator('.field', { has: page.locator('input[name="name"]') }).locator('.field-error[data-code="CONFLICT"]');
+    await nameError.waitFor();
+    expect(await nameError.textContent()).toContain('web-1');
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('resumes the timeline after the socket drops, from the last seq received, without duplicates', async () => {
