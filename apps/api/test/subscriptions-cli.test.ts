@@ -5,7 +5,7 @@ import { EXIT_CODES } from '@hangar/harness/cli';
 import { createTimelinePrinter } from '@hangar/harness/timeline-printer';
 import type { TimelineEvent } from '@hangar/harness/operations';
 import { startTestApi, type TestApi } from './api-harness.ts';
-import { createConnectionRow, createNodeRow, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
+import { createConnectionRow, createNodeRow, enter, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
 
 const CLI = fileURLToPath(new URL('../../../packages/harness/src/cli.ts', import.meta.url));
 let api: TestApi;
@@ -64,6 +64,18 @@ describe('npm run harness -- watch', () => {
     expect(stderr).toMatch(/FAILED: PROVIDER_CAPACITY_UNAVAILABLE/);
   });
 
+  it('follows a release to RELEASED with --until RELEASED (exit 0), which is not READY otherwise (exit 1)', async () => {
+    const steps = realisticTimeline();
+    const { nodeId, lastSeq } = await nodeWith([...steps, enter('RELEASING'), enter('RELEASED')]);
+    const released = await runCli(['watch', nodeId, '--after', String(steps.length), '--until', 'RELEASED', '--json']);
+    expect(released.code).toBe(EXIT_CODES.READY);
+    expect(released.stdout.trim().split('\n').map((line) => (JSON.parse(line) as TimelineEvent).phase)).toEqual(['RELEASING', 'RELEASED']);
+    expect(lastSeq).toBe(steps.length + 2);
+    const plain = await runCli(['watch', nodeId, '--after', String(steps.length)]);
+    expect(plain.code).toBe(EXIT_CODES.NOT_READY);
+    expect(plain.stderr).toContain('came to rest in RELEASED');
+  });
+
   it.each([
     ['a bad token', { HANGAR_TOKEN: 'hgr_not-a-token' }, 'UNAUTHENTICATED'],
     ['an unknown node', {}, 'NOT_FOUND'],
@@ -76,7 +88,7 @@ describe('npm run harness -- watch', () => {
   });
 
   it('exits 2 with the usage for a wrong command line', async () => {
-    for (const args of [[], ['watch'], ['acquire', '--connection', 'x'], ['watch', 'x', '--after', '-1']]) {
+    for (const args of [[], ['watch'], ['acquire', '--connection', 'x'], ['watch', 'x', '--after', '-1'], ['watch', 'x', '--until', 'QUEUED']]) {
       const { code, stderr } = await runCli(args);
       expect(code, args.join(' ')).toBe(EXIT_CODES.USAGE);
       expect(stderr).toContain('usage:');

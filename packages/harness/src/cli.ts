@@ -1,19 +1,20 @@
 // `npm run harness -- <command>`: drive an acquisition and follow its timeline live.
 //   acquire --connection <id> --type <server type> --location <l> --image <i> [--name <n>] [--json]
-//   watch <nodeId> [--after <seq>] [--json]
+//   watch <nodeId> [--after <seq>] [--until <PHASE>] [--timeout <seconds>] [--json]
 // HANGAR_URL (default http://127.0.0.1:4000), HANGAR_TOKEN (default: <HANGAR_DATA_DIR or .data>/dev-token).
 // Exit codes: EXIT_CODES below.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHarnessClient, type HarnessClient, type WatchResult } from './client.ts';
+import { createHarnessClient, DEFAULT_WATCH_TIMEOUT_MS, type HarnessClient, type WatchResult } from './client.ts';
 import { HarnessError } from './harness-error.ts';
+import { RESTING_PHASES } from './operations.ts';
 import { createTimelinePrinter, type PrintMode } from './timeline-printer.ts';
 
 /** What the process exit code means. */
 export const EXIT_CODES = {
-  /** The node is READY. */
+  /** The node is READY (or rests in the phase given with --until). */
   READY: 0,
   /** The node came to rest in another phase (FAILED, CANCELLED, RELEASED); the error code is printed. */
   NOT_READY: 1,
@@ -28,7 +29,8 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 const USAGE = `usage:
   npm run harness -- acquire --connection <id> --type <server type> --location <location> --image <image> [--name <name>] [--json]
-  npm run harness -- watch <nodeId> [--after <seq>] [--json]
+  npm run harness -- watch <nodeId> [--after <seq>] [--until <PHASE>] [--timeout <seconds>] [--json]
+  --until: the phase that counts as success (default READY; e.g. RELEASED after releaseNode)
 env: HANGAR_URL (default ${DEFAULT_URL}), HANGAR_TOKEN (default: contents of .data/dev-token)`;
 
 class UsageError extends Error {}
@@ -48,9 +50,9 @@ function printMode(json: boolean | undefined): PrintMode {
   return process.stdout.isTTY ? 'tty' : 'plain';
 }
 
-async function follow(client: HarnessClient, nodeId: string, after: number, mode: PrintMode): Promise<WatchResult> {
-  const printer = createTimelinePrinter(mode, process.stdout, process.stderr);
-  const result = await client.watch(nodeId, { after, onEvent: (event) => printer.event(event), onResume: (info) => printer.resumed(info) });
+async function follow(client: HarnessClient, nodeId: string, after: number, mode: PrintMode, until: string, timeoutMs: number): Promise<WatchResult> {
+  const printer = createTimelinePrinter(mode, process.stdout, process.stderr, until);
+  const result = await client.watch(nodeId, { after, timeoutMs, onEvent: (event) => printer.event(event), onResume: (info) => printer.resumed(info) });
   printer.done(result);
   return result;
 }
@@ -63,11 +65,16 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     allowPositionals: true,
     options: {
       connection: { type: 'string' }, type: { type: 'string' }, location: { type: 'string' }, image: { type: 'string' },
-      name: { type: 'string' }, after: { type: 'string' }, json: { type: 'boolean' },
+      name: { type: 'string' }, after: { type: 'string' }, until: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
     },
   });
   const client = createHarnessClient({ url: env.HANGAR_URL ?? DEFAULT_URL, token: readToken(env) });
   const mode = printMode(values.json);
+  const until = (values.until ?? 'READY').toUpperCase();
+  if (!(RESTING_PHASES as readonly string[]).includes(until)) throw new UsageError(`--until must be one of ${RESTING_PHASES.join(', ')}`);
+  const timeoutSeconds = values.timeout === undefined ? DEFAULT_WATCH_TIMEOUT_MS / 1_000 : Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError('--timeout must be a number of seconds');
+  const timeoutMs = timeoutSeconds * 1_000;
   try {
     let result: WatchResult;
     if (command === 'watch') {
@@ -75,7 +82,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (!nodeId) throw new UsageError('watch needs a node id');
       const after = values.after === undefined ? 0 : Number(values.after);
       if (!Number.isInteger(after) || after < 0) throw new UsageError('--after must be a seq (an integer of 0 or more)');
-      result = await follow(client, nodeId, after, mode);
+      result = await follow(client, nodeId, after, mode, until, timeoutMs);
     } else {
       const missing = (['connection', 'type', 'location', 'image'] as const).filter((flag) => !values[flag]);
       if (missing.length > 0) throw new UsageError(`acquire needs ${missing.map((flag) => `--${flag}`).join(', ')}`);
@@ -88,9 +95,9 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       });
       if (mode === 'json') process.stderr.write(`${JSON.stringify({ created: { id: node.id, name: node.name } })}\n`);
       else process.stdout.write(`node ${node.name} (${node.id})\n`);
-      result = await follow(client, node.id, 0, mode);
+      result = await follow(client, node.id, 0, mode, until, timeoutMs);
     }
-    return result.phase === 'READY' ? EXIT_CODES.READY : EXIT_CODES.NOT_READY;
+    return result.phase === until ? EXIT_CODES.READY : EXIT_CODES.NOT_READY;
   } finally {
     await client.close();
   }

@@ -40,7 +40,8 @@ function fraction(phase: string, progress: number | null): number {
   return Math.min(1, (index + within) / (STEPS.length - 1));
 }
 
-export function createTimelinePrinter(mode: PrintMode, out: Output, err: Output = out): TimelinePrinter {
+/** `success`: the phase the caller waits for (READY unless told otherwise); any other is reported on `err`. */
+export function createTimelinePrinter(mode: PrintMode, out: Output, err: Output = out, success = 'READY'): TimelinePrinter {
   let phase = '';
   let progress: number | null = null;
   let status = '';
@@ -77,13 +78,13 @@ export function createTimelinePrinter(mode: PrintMode, out: Output, err: Output 
     },
     done(result) {
       if (mode === 'tty') out.write('\n');
-      const outcome = result.phase === 'READY'
-        ? 'READY'
+      const outcome = result.phase === success
+        ? success
         : `${result.phase ?? 'unknown'}${result.error ? ` ${result.error.code}: ${result.error.message}` : ''}`;
       if (mode === 'json') err.write(`${JSON.stringify({ done: { phase: result.phase, lastSeq: result.lastSeq, error: result.error } })}\n`);
       else out.write(`${outcome}\n`);
       // The verdict of a node that is not READY also goes to stderr, where scripts look for it.
-      if (result.phase !== 'READY') err.write(`harness: node came to rest in ${result.phase ?? 'an unknown phase'}${result.error ? `: ${result.error.code}: ${result.error.message}` : ''}\n`);
+      if (result.phase !== success) err.write(`harness: node came to rest in ${result.phase ?? 'an unknown phase'}${result.error ? `: ${result.error.code}: ${result.error.message}` : ''}\n`);
     },
   };
 }
