@@ -107,6 +107,19 @@ describe('nodeEvents over graphql-ws', () => {
     await expect(harness.waitForPhase(nodeId, 'READY', 5_000)).rejects.toMatchObject({ code: 'PHASE_NOT_REACHED' });
   });
 
+  it('lets the harness assert phases: a wrong sequence fails at the first difference, waitForPhase resolves on entry', async () => {
+    const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    const steps = realisticTimeline();
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(0, 2));
+    const reached = harness.waitForPhase(nodeId, 'WAITING_FOR_SERVER', 5_000);
+    const wrong = harness.expectPhases(nodeId, ['QUEUED', 'VALIDATING', 'PROVISIONING'], { timeoutMs: 5_000 });
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(2, 4));
+    expect(await reached).toMatchObject({ seq: 4, phase: 'WAITING_FOR_SERVER', kind: 'PHASE_ENTERED' });
+    await expect(wrong).rejects.toMatchObject({ code: 'PHASES_MISMATCH', details: { actual: ['QUEUED', 'VALIDATING', 'CREATING_SERVER'] } });
+    await writeTimeline(api.testDb.db, nodeId, steps.slice(4));
+    expect(await harness.waitForReady(nodeId, 5_000)).toMatchObject({ id: nodeId, phase: 'READY', ipv4: '203.0.113.10' });
+  });
+
   it('gives another organization’s node NOT_FOUND and no event', async () => {
     const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId);
     const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
