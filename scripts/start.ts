@@ -12,7 +12,7 @@ import { readConfig } from '@hangar/core/config';
 import type { CoreDeps } from '@hangar/core/deps';
 import { loadKeyring } from '@hangar/core/secrets';
 import { ensureSandboxConnection } from '@hangar/core/sandbox';
-import { PgBoss } from 'pg-boss';
+import { createJobQueue } from '@hangar/core/job-queue';
 import { buildApp } from '../apps/api/src/app.ts';
 import { buildWorker } from '../apps/worker/src/worker.ts';
 import { buildSimulator } from '../apps/hetzner-sim/src/simulator.ts';
@@ -58,8 +58,7 @@ async function main(): Promise<void> {
     const db = createDb(database.url);
     parts.push({ name: 'db', stop: () => db.$disconnect() });
 
-    const boss = new PgBoss({ connectionString: database.url, schema: 'pgboss' });
-    boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
+    const boss = createJobQueue(database.url, log);
     await boss.start();
     parts.push({ name: 'pg-boss', stop: () => boss.stop({ graceful: true, timeout: 10_000 }) });
     const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env, dataDir }), config: readConfig(env) };

@@ -11,13 +11,24 @@ const REPO = path.resolve(import.meta.dirname, '../../..');
 const STARTUP_BUDGET_MS = 10_000;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-start-'));
 chmodSync(dataDir, 0o755);
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children = new Set<ChildProcess>();
+afterAll(async () => {
+  // A failed assertion must not leave a Hangar (and its Postgres) running.
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGINT');
+    const exited = await Promise.race([new Promise((resolve) => child.once('exit', () => resolve(true))), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+    if (!exited) child.kill('SIGKILL');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 interface Started { child: ChildProcess; output: () => string; ms: number }
 
 async function start(env: Record<string, string>): Promise<Started> {
   const began = Date.now();
   const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, ...env, HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -96,6 +107,7 @@ describe('npm start', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as { port: number }).port;
     const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });

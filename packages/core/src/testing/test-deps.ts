@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { PgBoss } from 'pg-boss';
 import type { TestDatabase } from '@hangar/db/testing/test-database';
 import type { CoreDeps } from '../deps.ts';
 import { readConfig, type HangarConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createKeyring } from '../secrets.ts';
+import { createJobQueue } from '../job-queue.ts';
 
 export interface TestDeps extends CoreDeps {
   /** Stops the job queue (the database is the caller's). */
@@ -13,8 +13,7 @@ export interface TestDeps extends CoreDeps {
 
 /** Real dependencies over a test database: a started pg-boss, a fresh random keyring. */
 export async function createTestDeps(testDb: TestDatabase, log: Logger, config: Partial<HangarConfig> = {}): Promise<TestDeps> {
-  const boss = new PgBoss({ connectionString: testDb.url, schema: 'pgboss' });
-  boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
+  const boss = createJobQueue(testDb.url, log);
   await boss.start();
   return {
     db: testDb.db,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,27 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+const TEST_CLUSTER_PREFIX = 'hangar-test-pg-';
+
+/**
+ * Test clusters of earlier runs that were killed before their teardown (their parent is gone):
+ * stop them and delete their folders, so aborted runs do not pile up servers.
+ */
+function stopOrphanedTestClusters(): void {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const dataDir = cmdline[cmdline.indexOf('-D') + 1] ?? '';
+      if (!path.basename(cmdline[0] ?? '').startsWith('postgres') || !path.basename(dataDir).startsWith(TEST_CLUSTER_PREFIX)) continue;
+      if (!/^PPid:\s+1$/m.test(readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
+      process.kill(Number(entry), 'SIGQUIT');
+      rmSync(dataDir, { recursive: true, force: true });
+    } catch {
+      // the process ended meanwhile, or /proc is not Linux's: nothing to clean
+    }
+  }
+}
+
 /**
  * One Postgres for the whole run: DATABASE_URL's server when set, else an embedded one in a
  * temp folder. It migrates a template database once; each test file copies it (fast).
@@ -32,7 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
   } else {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-test-pg-'));
+    stopOrphanedTestClusters();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), TEST_CLUSTER_PREFIX));
     server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', ephemeral: true });
     adminUrl = server.url;
   }
