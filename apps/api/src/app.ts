@@ -56,6 +56,15 @@ async function principalFor(db: Db, header: string | null | undefined): Promise<
   return { principal, authFailure: principal ? '' : BAD_TOKEN };
 }
 
+/**
+ * `authorization` of a connection_init payload, in any letter case: GraphiQL sends its Headers
+ * tab there, as `Authorization`.
+ */
+function connectionAuthorization(params: Record<string, unknown> | undefined): string | undefined {
+  const entry = Object.entries(params ?? {}).find(([key]) => key.toLowerCase() === 'authorization');
+  return typeof entry?.[1] === 'string' ? entry[1] : undefined;
+}
+
 /** Adds a stable code to validation errors (syntax, unknown fields, armor limits). */
 const validationCodes: Plugin = {
   onValidate: () => ({ result, setResult }) => {
@@ -151,7 +160,7 @@ export function buildApp(options: AppOptions): App {
         execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
         subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
         onConnect: async (ctx) => {
-          const header = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+          const header = connectionAuthorization(ctx.connectionParams);
           const auth = await principalFor(db, header);
           if (!auth.principal) {
             ctx.extra.socket.close(4403, auth.authFailure);

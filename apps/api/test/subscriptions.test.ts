@@ -152,6 +152,17 @@ describe('graphql-ws authentication and keep-alive', () => {
     expect(closed.acked).toBe(false);
   });
 
+  it('accepts the token as `Authorization` too (GraphiQL sends its Headers tab as the payload)', async () => {
+    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
+    const acked = new Promise<boolean>((resolve) => {
+      socket.on('message', (raw) => resolve(JSON.parse(String(raw)).type === 'connection_ack'));
+      socket.on('close', () => resolve(false));
+    });
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${api.token}` } })));
+    expect(await acked).toBe(true);
+    socket.close();
+  });
+
   it('gives the harness UNAUTHENTICATED for a bad token', async () => {
     const { nodeId } = await newNodeWith();
     const stranger = createHarnessClient({ url: api.app.url, token: 'hgr_not-a-token' });
