@@ -1,4 +1,5 @@
 import type { Db } from '@hangar/db/client';
+import { TERMINAL_PHASES } from '@hangar/domain/phases';
 import type { AcquisitionEvent } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { HangarError } from '@hangar/domain/api-errors';
@@ -13,7 +14,7 @@ import { createWakeSignal } from '@hangar/events/wake-signal';
  * event belongs to one of them. A later chapter (a release, a retry) is a new subscription
  * with `after` = the last seq received.
  */
-export const RESTING_PHASES: ReadonlySet<NodePhase> = new Set<NodePhase>(['READY', 'FAILED', 'CANCELLED', 'RELEASED']);
+export const RESTING_PHASES: ReadonlySet<NodePhase> = new Set<NodePhase>(TERMINAL_PHASES);
 
 /** Rows read per query while replaying; a long timeline is sent in batches of this size. */
 export const REPLAY_BATCH_SIZE = 200;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHarnessClient, DEFAULT_WATCH_TIMEOUT_MS, type HarnessClient, type WatchResult } from './client.ts';
 import { HarnessError } from './harness-error.ts';
-import { RESTING_PHASES } from './operations.ts';
+import { TERMINAL_PHASES } from '@hangar/domain/phases';
 import { createTimelinePrinter, type PrintMode } from './timeline-printer.ts';
 
 /** What the process exit code means. */
@@ -71,7 +71,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const client = createHarnessClient({ url: env.HANGAR_URL ?? DEFAULT_URL, token: readToken(env) });
   const mode = printMode(values.json);
   const until = (values.until ?? 'READY').toUpperCase();
-  if (!(RESTING_PHASES as readonly string[]).includes(until)) throw new UsageError(`--until must be one of ${RESTING_PHASES.join(', ')}`);
+  if (!(TERMINAL_PHASES as readonly string[]).includes(until)) throw new UsageError(`--until must be one of ${TERMINAL_PHASES.join(', ')}`);
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_WATCH_TIMEOUT_MS / 1_000 : Number(values.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError('--timeout must be a number of seconds');
   const timeoutMs = timeoutSeconds * 1_000;

@@ -8,13 +8,13 @@ import {
   NODE_EVENTS_SUBSCRIPTION,
   NODE_QUERY,
   RELEASE_NODE_MUTATION,
-  RESTING_PHASES,
   RETRY_NODE_MUTATION,
   type AcquireInput,
   type NodeError,
   type NodeSummary,
   type TimelineEvent,
 } from './operations.ts';
+import { TERMINAL_PHASES } from '@hangar/domain/phases';
 
 /** A watch gives up after this long unless told otherwise. */
 export const DEFAULT_WATCH_TIMEOUT_MS = 5 * 60_000;
@@ -314,5 +314,5 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
 
 /** True when `phase` is one a node rests in (the stream completes there). */
 export function isRestingPhase(phase: string | undefined): boolean {
-  return (RESTING_PHASES as readonly string[]).includes(phase ?? '');
+  return (TERMINAL_PHASES as readonly string[]).includes(phase ?? '');
 }

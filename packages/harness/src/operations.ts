@@ -1,8 +1,5 @@
 /** The GraphQL operations the harness sends, and the shapes it reads back. */
 
-/** Phases in which a node rests; the nodeEvents stream completes once the node rests. */
-export const RESTING_PHASES = ['READY', 'FAILED', 'CANCELLED', 'RELEASED'] as const;
-
 export interface ProviderErrorInfo {
   code: string;
   message: string;
