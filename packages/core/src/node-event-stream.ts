@@ -36,6 +36,12 @@ export interface NodeEventStreamRequest {
 export interface NodeEventStreamDeps {
   db: Db;
   events: Pick<PgEventTarget, 'on' | 'onResync'>;
+  /**
+   * How long a caught-up stream waits for a notice before reading anyway (default
+   * SAFETY_POLL_INTERVAL_MS). Tests set it beyond their own timeout, so that whatever they
+   * receive can only have come through a notice or a resync.
+   */
+  safetyPollIntervalMs?: number;
 }
 
 /**
@@ -55,6 +61,7 @@ export interface NodeEventStreamDeps {
  */
 export async function openNodeEventStream(deps: NodeEventStreamDeps, request: NodeEventStreamRequest): Promise<ClosableStream<AcquisitionEvent>> {
   const { db, events } = deps;
+  const safetyPollIntervalMs = deps.safetyPollIntervalMs ?? SAFETY_POLL_INTERVAL_MS;
   const { nodeId, organizationId } = request;
   const after = request.after ?? 0;
   if (!Number.isInteger(after) || after < 0) throw new HangarError('VALIDATION_FAILED', 'after must be a seq (an integer of 0 or more)', { field: 'after' });
@@ -96,7 +103,7 @@ export async function openNodeEventStream(deps: NodeEventStreamDeps, request: No
         latestPhase = seen?.phase;
       }
       if (latestPhase !== undefined && RESTING_PHASES.has(latestPhase)) return;
-      await wake.wait(SAFETY_POLL_INTERVAL_MS, signal);
+      await wake.wait(safetyPollIntervalMs, signal);
     }
   }
 
