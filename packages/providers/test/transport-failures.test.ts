@@ -127,11 +127,11 @@ describe('transport failures through the Hetzner adapter', () => {
   });
 
   it('no answer within the request timeout is PROVIDER_TIMEOUT', async () => {
-    const started = Date.now();
+    // The server never answers '999': only the request timeout can end this call before the
+    // test times out, and the code and message say it was that timeout (not a reset, not an abort).
     const error = await failure(adapterAt(`${http.url}/v1`, SHORT_TIMEOUT_MS).readServer('999'));
     expectCode(error, 'PROVIDER_TIMEOUT');
-    expect(error.info.message).toContain(`${SHORT_TIMEOUT_MS} ms`);
-    expect(Date.now() - started).toBeLessThan(SHORT_TIMEOUT_MS + 2_000);
+    expect(error.info.message).toContain(`no complete answer within ${SHORT_TIMEOUT_MS} ms`);
   });
 
   it("the caller's abort is PROVIDER_CANCELLED, not a timeout", async () => {
