@@ -60,10 +60,27 @@ export function parseRetryAfterMs(headers: Headers, now: number): number | null 
 /** The shared budget of one connection. */
 export class RateLimitBudget {
   #state: BudgetState | null = null;
+  /** Requests sent on this budget whose answer has not arrived yet. */
+  #inFlight = 0;
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
     this.#now = now;
+  }
+
+  /** A request on this budget is being sent; pair with settle() when it is answered or fails. */
+  begin(): void {
+    this.#inFlight += 1;
+  }
+
+  /**
+   * A request begun with begin() is over: `headers` of its answer, or null when there was none.
+   * The provider's RateLimit-Remaining cannot count requests still in flight, so they are taken
+   * off it: concurrent acquisitions on one connection never overdraw the budget together.
+   */
+  settle(headers: Headers | null): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (headers) this.observe(headers);
   }
 
   /** Learns from an answer's headers (every answer, errors and 429s included). */
@@ -72,7 +89,7 @@ export class RateLimitBudget {
     if (parsed === null) return;
     const now = this.#now();
     const refillMs = Math.max(1, RATE_LIMIT_WINDOW_MS / parsed.limit);
-    this.#state = { limit: parsed.limit, remaining: parsed.remaining, observedAt: now, resetAt: Math.max(parsed.resetAt, now), refillMs };
+    this.#state = { limit: parsed.limit, remaining: parsed.remaining - this.#inFlight, observedAt: now, resetAt: Math.max(parsed.resetAt, now), refillMs };
   }
 
   /** Records a 429 without usable headers: assume the budget is empty for `retryAfterMs`. */

@@ -92,9 +92,16 @@ export function createHetznerHttp(config: { apiEndpoint: string; token: string; 
     const authenticatedFetch = async (request: Request): Promise<Response> => {
       request.headers.set('Authorization', `Bearer ${token}`);
       request.headers.set('User-Agent', USER_AGENT);
-      const response = await fetch(request);
+      budget.begin();
+      let response: Response;
+      try {
+        response = await fetch(request);
+      } catch (error) {
+        budget.settle(null);
+        throw error;
+      }
       answered = response;
-      budget.observe(response.headers);
+      budget.settle(response.headers);
       return response;
     };
     let result: R;
