@@ -1,5 +1,5 @@
 import type { CombinedError } from 'urql';
-import { isProviderErrorCode, PROVIDER_ERRORS } from '@hangar/domain/provider-errors';
+import { isProviderErrorCode, PROVIDER_ERRORS, type ProviderErrorInfo } from '@hangar/domain/provider-errors';
 import { isNodeErrorCode, NODE_ERRORS } from '@hangar/domain/node-errors';
 
 /**
@@ -16,22 +16,13 @@ export interface AppError {
   hint: string;
 }
 
-/** Diagnostics of a provider answer, shown under the error (never holds a secret). */
-export interface ProviderErrorDetails {
-  code: string;
-  message: string;
-  retryable: boolean;
-  providerCode: string | null;
-  httpStatus: number | null;
-  requestId: string | null;
-}
 
 /** A node's failure as the API returns it (Node.error, AcquisitionEvent.error). */
 export interface NodeErrorDetails {
   code: string;
   message: string;
   retryable: boolean;
-  provider: ProviderErrorDetails | null;
+  provider: ProviderErrorInfo | null;
 }
 
 /** The code for "the API could not be reached at all" (no GraphQL answer). */
@@ -87,7 +78,7 @@ export function fromOperationError(error: CombinedError): AppError {
 }
 
 /** A node's or a provider's stored failure, normalised. */
-export function fromStoredError(error: NodeErrorDetails | ProviderErrorDetails): AppError {
+export function fromStoredError(error: NodeErrorDetails | ProviderErrorInfo): AppError {
   return { code: error.code, message: error.message, field: null, hint: hintFor(error.code) };
 }
 

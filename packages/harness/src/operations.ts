@@ -1,13 +1,5 @@
 /** The GraphQL operations the harness sends, and the shapes it reads back. */
-
-export interface ProviderErrorInfo {
-  code: string;
-  message: string;
-  retryable: boolean;
-  providerCode: string | null;
-  httpStatus: number | null;
-  requestId: string | null;
-}
+import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
 
 export interface NodeError {
   code: string;

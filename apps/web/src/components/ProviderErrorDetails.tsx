@@ -1,4 +1,4 @@
-import type { ProviderErrorDetails as Details } from '../errors.ts';
+import type { ProviderErrorInfo as Details } from '@hangar/domain/provider-errors';
 
 /**
  * The provider's side of a failure: its own code, HTTP status and request id (for support).

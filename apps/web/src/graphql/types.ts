@@ -1,4 +1,5 @@
-import type { NodeErrorDetails, ProviderErrorDetails } from '../errors.ts';
+import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
+import type { NodeErrorDetails } from '../errors.ts';
 
 /** The shapes the web app reads from the API (schema.graphql is the source of truth). */
 
@@ -23,7 +24,7 @@ export interface ProviderConnection {
   tokenHint: string;
   credentialStatus: CredentialStatus;
   credentialCheckedAt: string | null;
-  credentialError: ProviderErrorDetails | null;
+  credentialError: ProviderErrorInfo | null;
   createdAt: string;
 }
 
