@@ -6,8 +6,9 @@
  * Then an API process is killed with SIGKILL mid-acquisition and restarted on its port: its
  * client resumes with after = its last seq and gets every event exactly once.
  *
- * Fan-out latency is measured from the moment a NOTIFY reaches this (test) process to the
- * moment a subscriber here receives the event, for events delivered live.
+ * A delivery is "live" when the subscriber had the previous event before this one was even
+ * announced (the NOTIFY reached this process). Fan-out latency is a benchmark, not a test:
+ * packages/events/bench/fanout.bench.ts (docs/benchmarks.md).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -75,11 +76,6 @@ function client(index: number, bearer = token): HarnessClient {
   return created;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 async function storedTimeline(nodeId: string): Promise<Array<Pick<TimelineEvent, 'seq' | 'phase' | 'kind'>>> {
   const rows = await testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' }, select: { seq: true, phase: true, kind: true } });
   return rows.map((row) => ({ seq: row.seq, phase: row.phase, kind: row.kind }));
@@ -141,9 +137,8 @@ afterAll(async () => {
 describe('fan-out across processes', () => {
   it(`streams ${NODES} concurrent acquisitions to ${NODES * SUBSCRIBERS_PER_NODE} subscribers on two API processes, complete and in order`, async () => {
     const creators = [client(0), client(1)];
-    const liveLatenciesMs: number[] = [];
+    let liveDeliveries = 0;
     const results: Array<Promise<{ nodeId: string; api: number; result: WatchResult }>> = [];
-    const started = performance.now();
 
     await Promise.all(Array.from({ length: NODES }, async (_, index) => {
       const node = await creators[index % 2]!.acquire({ providerConnectionId: connectionId, name: `fan-${index}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' });
@@ -159,7 +154,7 @@ describe('fan-out across processes', () => {
               const receivedAt = performance.now();
               const notified = noticeAt.get(`${node.id}:${event.seq}`);
               // Live: the subscriber had the previous event before this one was even announced.
-              if (notified !== undefined && notified > previousReceivedAt) liveLatenciesMs.push(receivedAt - notified);
+              if (notified !== undefined && notified > previousReceivedAt) liveDeliveries += 1;
               previousReceivedAt = receivedAt;
             },
           });
@@ -168,7 +163,6 @@ describe('fan-out across processes', () => {
       }
     }));
     const outcomes = await Promise.all(results);
-    const elapsedMs = performance.now() - started;
 
     expect(outcomes).toHaveLength(NODES * SUBSCRIBERS_PER_NODE);
     expect(outcomes.filter((outcome) => outcome.api === 0)).toHaveLength(NODES * SUBSCRIBERS_PER_NODE / 2);
@@ -182,23 +176,9 @@ describe('fan-out across processes', () => {
       expect(result.events.filter((event) => event.kind === 'PHASE_ENTERED').map((event) => event.phase)).toEqual(HAPPY_PATH);
     }
 
-    const sorted = [...liveLatenciesMs].sort((a, b) => a - b);
+    // Most subscribers followed their node live, not only by replay after joining.
     const events = outcomes.reduce((sum, outcome) => sum + outcome.result.events.length, 0);
-    const report = {
-      nodes: NODES,
-      subscribers: outcomes.length,
-      eventsDelivered: events,
-      liveDeliveries: sorted.length,
-      p50Ms: Number(percentile(sorted, 50).toFixed(1)),
-      p95Ms: Number(percentile(sorted, 95).toFixed(1)),
-      p99Ms: Number(percentile(sorted, 99).toFixed(1)),
-      maxMs: Number((sorted.at(-1) ?? Number.NaN).toFixed(1)),
-      wallMs: Math.round(elapsedMs),
-    };
-    console.log(`event fan-out: ${JSON.stringify(report)}`);
-    expect(sorted.length).toBeGreaterThan(events / 4);
-    // Well under SAFETY_POLL_INTERVAL_MS (15 s): events travel by NOTIFY, not by the fallback poll.
-    expect(report.p95Ms).toBeLessThan(1_000);
+    expect(liveDeliveries).toBeGreaterThan(events / 4);
   }, 120_000);
 });
 

@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@hangar/db/testing/free-port';
 
 // The newcomer's path: `npm start` with no configuration but a data folder and free ports.
+// How long it takes is a benchmark (apps/api/bench/start.bench.ts), not an assertion here.
 const REPO = path.resolve(import.meta.dirname, '../../..');
-const STARTUP_BUDGET_MS = 10_000;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-start-'));
 chmodSync(dataDir, 0o755);
 const children = new Set<ChildProcess>();
@@ -23,10 +23,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started { child: ChildProcess; output: () => string; ms: number }
+interface Started { child: ChildProcess; output: () => string }
 
 async function start(env: Record<string, string>): Promise<Started> {
-  const began = Date.now();
   const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, ...env, HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
@@ -39,7 +38,7 @@ async function start(env: Record<string, string>): Promise<Started> {
       if (child.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited early:\n${output}`)); }
     }, 25);
   });
-  return { child, output: () => output, ms: Date.now() - began };
+  return { child, output: () => output };
 }
 
 async function stop(started: Started): Promise<number | null> {
@@ -71,7 +70,6 @@ describe('npm start', () => {
     const env = { HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_SIM_SPEED: 'fast' };
 
     const first = await start(env);
-    expect(first.ms).toBeLessThan(STARTUP_BUDGET_MS);
     const token = readFileSync(path.join(dataDir, 'dev-token'), 'utf8').trim();
     expect(statSync(path.join(dataDir, 'dev-token')).mode & 0o777).toBe(0o600);
     expect(first.output()).toContain(`http://localhost:${port}/graphql`);
