@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHetznerAdapter } from '../src/hetzner/adapter.ts';
 import type { HetznerAdapterConfig } from '../src/hetzner/adapter.ts';
-import { ProviderError } from '../src/provider-error.ts';
 import type { CreateServerInput } from '../src/provider.ts';
 import { createProviderAdapter } from '../src/registry.ts';
 import { refusedPort } from './support/local-servers.ts';
 import type { SimProject, Simulator } from './support/simulator.ts';
 import { addFault, admin, createProject, requestsOf, startSimulator } from './support/simulator.ts';
+import { failure } from './support/failure.ts';
 
 /** Fast polling for the 'fast' simulator (actions take 100–300 ms). */
 const TEST_POLL = { initialIntervalMs: 20, maxIntervalMs: 100 };
@@ -29,15 +29,6 @@ afterAll(async () => {
 const adapterFor = (token: string, extra: Partial<HetznerAdapterConfig> = {}) =>
   createHetznerAdapter({ apiEndpoint: endpoint, token, actionPoll: TEST_POLL, ...extra });
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 const serverInput = (name: string, labels: Record<string, string> = {}): CreateServerInput => ({
   name,

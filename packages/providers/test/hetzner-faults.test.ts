@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_ERRORS } from '@hangar/domain/provider-errors';
 import { HETZNER_ERROR_CODES } from '../src/hetzner/error-mapping.ts';
 import { createHetznerAdapter } from '../src/hetzner/adapter.ts';
-import { ProviderError } from '../src/provider-error.ts';
 import { requiredHetznerCodes } from './support/hetzner-codes.ts';
 import type { SimProject, Simulator } from './support/simulator.ts';
 import { addFault, admin, createProject, startSimulator } from './support/simulator.ts';
+import { failure } from './support/failure.ts';
 
 /** Statuses for hcloud-go codes the spec gives none for. */
 const STATUS_FOR_CODES_WITHOUT_ONE: Readonly<Record<string, number>> = {
@@ -37,15 +37,6 @@ afterAll(async () => {
 
 const adapter = (requestTimeoutMs = 5_000) => createHetznerAdapter({ apiEndpoint: `${sim.url}/v1`, token: project.token, requestTimeoutMs });
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('Hetzner error answers from the simulator', () => {
   it('maps every known code, at every status it is documented with', async () => {

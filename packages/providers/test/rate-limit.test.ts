@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHetznerAdapter } from '../src/hetzner/adapter.ts';
 import type { HetznerAdapterConfig } from '../src/hetzner/adapter.ts';
-import { ProviderError } from '../src/provider-error.ts';
 import { RateLimitBudget, parseRateLimitHeaders, parseRetryAfterMs, rateLimitKey } from '../src/rate-limit.ts';
 import type { SimProject, Simulator } from './support/simulator.ts';
 import { createProject, requestsOf, startSimulator } from './support/simulator.ts';
+import { failure } from './support/failure.ts';
 
 function clock(start = 1_700_000_000_000) {
   let now = start;
@@ -104,15 +104,6 @@ describe('rate limits against the simulator', () => {
     createHetznerAdapter({ apiEndpoint: endpoint, token: project.token, connectionId: randomUUID(), ...extra });
   const statuses = async (project: SimProject) => (await requestsOf(sim, project.id)).map((entry) => entry.status);
 
-  async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-    try {
-      await promise;
-    } catch (error) {
-      expect(error).toBeInstanceOf(ProviderError);
-      return error as ProviderError;
-    }
-    throw new Error('expected a ProviderError');
-  }
 
   it('reads RateLimit-* from every answer', async () => {
     const project = await createProject(sim, { rateLimit: 1234 });

@@ -10,19 +10,11 @@ import { createHetznerAdapter } from '../src/hetzner/adapter.ts';
 import { ProviderError } from '../src/provider-error.ts';
 import type { LocalServer } from './support/local-servers.ts';
 import { refusedPort, sendJson, startHttpServer, startTcpServer } from './support/local-servers.ts';
+import { failure } from './support/failure.ts';
 
 const TOKEN = 'tok3nTOKENtok3nTOKENtok3nTOKENtok3nTOKENtok3nTOKENtok3nTOKEN1234';
 const SHORT_TIMEOUT_MS = 300;
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 function expectCode(error: ProviderError, code: keyof typeof PROVIDER_ERRORS): void {
   expect(error.info.code).toBe(code);
