@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of node acquisition, end to end, against a running Hangar stack:
-# create a node on the sandbox connection, follow it to READY, release it, then check that it
+# create a node on the sandbox connection, follow its live timeline to READY with the harness CLI
+# (nodeEvents over graphql-ws), release it, then check that it
 # is RELEASED and that the Hetzner simulator holds no live server for it. Exits non-zero with a
 # clear message otherwise.
 #
@@ -109,30 +110,31 @@ check "$response" "createNode"
 node_id=$(printf '%s' "$response" | json 'j.data.createNode.id')
 say "created node $name ($node_id) on \"$CONNECTION_NAME\": $SERVER_TYPE in $LOCATION with $IMAGE"
 
-# Waits until the node is in phase $1; dies when it rests elsewhere or the time is up.
-wait_for_phase() {
-  local want=$1 deadline=$((SECONDS + TIMEOUT_SECONDS)) last="" phase response
-  while :; do
-    response=$(gql 'query($id: ID!) { node(id: $id) { phase error { code message hint } } }' "{\"id\":\"$node_id\"}")
-    check "$response" "node"
-    phase=$(printf '%s' "$response" | json 'j.data.node.phase')
-    [ "$phase" != "$last" ] && say "  $phase" && last=$phase
-    [ "$phase" = "$want" ] && return 0
-    case "$phase" in
-      FAILED|CANCELLED|RELEASED) die "node $node_id ended $phase, not $want: $(printf '%s' "$response" | json 'j.data.node.error && (j.data.node.error.code + ": " + j.data.node.error.message + " — " + j.data.node.error.hint)')" ;;
-    esac
-    [ "$SECONDS" -lt "$deadline" ] || die "node $node_id is still $phase after ${TIMEOUT_SECONDS} s (wanted $want)"
-    sleep 0.5
-  done
+# Follows the node's live timeline with the harness CLI (nodeEvents over graphql-ws) from
+# after=$1 until the node rests in phase $2; dies when it rests elsewhere or the time is up.
+follow_until() {
+  local after=$1 want=$2
+  HANGAR_URL="$HANGAR_URL" HANGAR_TOKEN="$TOKEN" node packages/harness/src/cli.ts watch "$node_id" \
+    --after "$after" --until "$want" --timeout "$TIMEOUT_SECONDS" | sed 's/^/smoke-node-acquisition:   /' \
+    || die "node $node_id did not come to rest in $want (the harness printed why above)"
 }
 
-wait_for_phase READY
+# The seq of the node's newest event, so the next follow starts right after it.
+last_seq() {
+  local response
+  response=$(gql 'query($id: ID!) { node(id: $id) { events { seq } } }' "{\"id\":\"$node_id\"}")
+  check "$response" "node"
+  printf '%s' "$response" | json 'Math.max(0, ...j.data.node.events.map(e => e.seq))'
+}
+
+follow_until 0 READY
 say "READY after $((SECONDS - started)) s"
 
 # 3. Release it.
+seq=$(last_seq)
 response=$(gql 'mutation($id: ID!) { releaseNode(id: $id) { phase } }' "{\"id\":\"$node_id\"}")
 check "$response" "releaseNode"
-wait_for_phase RELEASED
+follow_until "$seq" RELEASED
 
 # 4. The simulator must hold no live server for the node (and must have had one).
 servers=$(curl -fsS -m 10 "$HANGAR_SIM_URL/_sim/servers?includeDeleted=true") || die "the simulator does not answer at $HANGAR_SIM_URL (set HANGAR_SIM_URL)"
