@@ -1,5 +1,7 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import { HangarError } from '@hangar/domain/api-errors';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
+import type { Node } from '@hangar/db/generated/prisma/client';
 import { openChangeStream } from '@hangar/events/change-stream';
 import { builder } from './builder.ts';
 import { NodePhaseEnum } from './enums.ts';
@@ -51,7 +53,7 @@ export const NodeRef = builder.prismaObject('Node', {
   }),
 });
 
-interface NodeEdgeShape { cursor: string; node: { id: string } }
+interface NodeEdgeShape { cursor: string; node: Node }
 
 const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
   fields: (t) => ({
@@ -63,10 +65,8 @@ const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | n
 const NodeEdge = builder.objectRef<NodeEdgeShape>('NodeEdge').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
-    node: t.prismaField({
-      type: NodeRef,
-      resolve: (query, edge, _args, ctx) => ctx.db.node.findUniqueOrThrow({ ...query, where: { id: edge.node.id } }),
-    }),
+    // Loaded by `nodes` in one query with everything the selection below asks for.
+    node: t.field({ type: NodeRef, resolve: (edge) => edge.node }),
   }),
 });
 
@@ -112,7 +112,7 @@ builder.queryFields((t) => ({
       after: t.arg.string({ required: false }),
       phase: t.arg({ type: [NodePhaseEnum], required: false, description: 'Only nodes in these phases.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const first = args.first ?? DEFAULT_PAGE_SIZE;
       if (first < 1 || first > MAX_PAGE_SIZE) throw new HangarError('VALIDATION_FAILED', `first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
       const after = args.after ? decodeCursor(args.after) : null;
@@ -124,10 +124,11 @@ builder.queryFields((t) => ({
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: first + 1,
-        select: { id: true, createdAt: true },
+        // The selection under edges.node (relations included), so the page is one query, not N+1.
+        ...queryFromInfo({ context: ctx, info, path: ['edges', 'node'], typeName: 'Node' }),
       });
       const page = rows.slice(0, first);
-      const edges = page.map((row) => ({ cursor: encodeCursor(row), node: { id: row.id } }));
+      const edges = page.map((row) => ({ cursor: encodeCursor(row), node: row }));
       return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
     },
   }),
