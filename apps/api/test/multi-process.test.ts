@@ -8,7 +8,7 @@
  *
  * A delivery is "live" when the subscriber had the previous event before this one was even
  * announced (the NOTIFY reached this process). Fan-out latency is a benchmark, not a test:
- * packages/events/bench/fanout.bench.ts (docs/benchmarks.md).
+ * apps/api/bench/fanout.bench.ts (docs/benchmarks.md).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
