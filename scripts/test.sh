@@ -13,6 +13,11 @@ npx eslint . --max-warnings=0
 step "readiness (docs and contract agree with the code)"
 bash scripts/check-readiness.sh
 step "test suite (vitest: real Postgres, simulator over HTTP, Chromium)"
-npx vitest run
+results=$(mktemp -t hangar-vitest-XXXXXX.json)
+trap 'rm -f "$results"' EXIT
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results"
 step "smoke: node acquisition against a running stack"
 bash scripts/smoke-node-acquisition.sh
+
+# The plain closing line CI reads: the suite's counts, plus the smoke test.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`\n${r.numPassedTests + 1} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
