@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '@hangar/db/testing/free-port';
+import { createTestDatabase } from '@hangar/db/testing/test-database';
+import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
 
 // The newcomer's path: `npm start` with no configuration but a data folder and free ports.
 // How long it takes is a benchmark (apps/api/bench/start.bench.ts), not an assertion here.
@@ -26,7 +28,7 @@ afterAll(async () => {
 interface Started { child: ChildProcess; output: () => string }
 
 async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, ...env, HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, DATABASE_URL: '', HANGAR_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -116,4 +118,46 @@ describe('npm start', () => {
     expect(output).not.toMatch(/\n\s+at /);
     expect(postgresRunningOn(dataDir)).toBe(false);
   }, 60_000);
+
+  it('runs the API and the worker as separate processes on one external Postgres (HANGAR_ROLE), and a node acquired through one is provisioned by the other', async () => {
+    const testDb = await createTestDatabase();
+    const simulator = buildSimulator({ port: 0, speed: 'fast', seed: 7 });
+    await simulator.start();
+    const roleDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-roles-'));
+    try {
+      const port = await freePort();
+      const shared = { DATABASE_URL: testDb.url, HANGAR_DATA_DIR: roleDir, HANGAR_PUBLIC_URL: `http://127.0.0.1:${port}` };
+      const worker = await start({ ...shared, HANGAR_ROLE: 'worker' });
+      const api = await start({ ...shared, HANGAR_ROLE: 'api', HANGAR_PORT: String(port) });
+      expect(worker.output()).toContain('Hangar is running (worker, external Postgres)');
+      expect(api.output()).toContain('Hangar is running (api, external Postgres)');
+      expect(worker.output()).not.toContain('GraphiQL');
+
+      const token = readFileSync(path.join(roleDir, 'dev-token'), 'utf8').trim();
+      const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+        const body = (await response.json()) as { data?: Record<string, { id: string; phase: string; credentialStatus: string }>; errors?: unknown[] };
+        expect(body.errors).toBeUndefined();
+        return body.data!;
+      };
+      const project = (await (await fetch(`${simulator.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'roles' }) })).json()) as { token: string };
+      const { createProviderConnection: connection } = await gql('mutation($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { id credentialStatus } }', { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${simulator.url}/v1` } });
+      expect(connection!.credentialStatus).toBe('VALID');
+      const { createNode: node } = await gql('mutation($input: CreateNodeInput!) { createNode(input: $input) { id phase } }', { input: { providerConnectionId: connection!.id, name: 'split-roles', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
+      let phase = node!.phase;
+      for (let i = 0; i < 200 && phase !== 'READY' && phase !== 'FAILED'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        phase = (await gql('query($id: ID!) { node(id: $id) { id phase } }', { id: node!.id })).node!.phase;
+      }
+      expect(phase).toBe('READY');
+
+      expect(await stop(api)).toBe(0);
+      expect(await stop(worker)).toBe(0);
+      expect(await portOpen(port)).toBe(false);
+    } finally {
+      await simulator.stop();
+      await testDb.drop();
+      rmSync(roleDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
