@@ -11,7 +11,7 @@ import { buildSimulator } from '../src/simulator.ts';
  * in alternation for ROUNDS rounds and each reports its median, so a burst of load from
  * elsewhere on the machine skews one round, not the result.
  *   node apps/hetzner-sim/bench/get-server.bench.ts
- * Prints one line: {"name":"sim.get_server","rps":N,"baselineRps":M,"ratio":N/M}.
+ * Prints one line: {"name":"sim.get_server","value":N,"baseline":M,"ratio":N/M,"unit":"req/s"}.
  * Exits 1 when the simulator serves fewer than MIN_RPS requests per second.
  */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -103,7 +103,7 @@ try {
     }
     const rps = median(simRps);
     const baselineRps = median(bareRps);
-    console.log(JSON.stringify({ name: 'sim.get_server', rps, baselineRps, ratio: Math.round((rps / baselineRps) * 1000) / 1000 }));
+    console.log(JSON.stringify({ name: 'sim.get_server', value: rps, baseline: baselineRps, ratio: Math.round((rps / baselineRps) * 1000) / 1000, unit: 'req/s' }));
     console.error(`body ${bytes} bytes, ${REQUESTS} requests x ${ROUNDS} rounds, concurrency ${CONCURRENCY}; sim ${simRps.join('/')} rps, baseline ${bareRps.join('/')} rps`);
     if (rps < MIN_RPS) {
       console.error(`FAIL: ${rps} requests/s is below the required ${MIN_RPS}`);
