@@ -10,10 +10,10 @@
  * announced (the NOTIFY reached this process). Fan-out latency is a benchmark, not a test:
  * apps/api/bench/fanout.bench.ts (docs/benchmarks.md).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runHarnessCli } from './support/harness-cli.ts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
@@ -227,18 +227,7 @@ describe('an API process killed mid-acquisition', () => {
 });
 
 describe('npm run harness -- acquire, against the processes', () => {
-  const CLI = fileURLToPath(new URL('../../../packages/harness/src/cli.ts', import.meta.url));
-  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HANGAR_URL: apiUrl(1), HANGAR_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const runCli = (args: string[]) => runHarnessCli(args, { HANGAR_URL: apiUrl(1), HANGAR_TOKEN: token });
 
   it('creates a node, prints its live timeline and exits 0 on READY', async () => {
     const { code, stdout } = await runCli(['acquire', '--connection', connectionId, '--type', 'cx22', '--location', 'fsn1', '--image', 'ubuntu-24.04', '--name', 'cli-1']);

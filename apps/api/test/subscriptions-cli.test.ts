@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '@hangar/harness/cli';
 import { createTimelinePrinter } from '@hangar/harness/timeline-printer';
 import type { TimelineEvent } from '@hangar/harness/operations';
+import { runHarnessCli } from './support/harness-cli.ts';
 import { startTestApi, type TestApi } from './api-harness.ts';
 import { createConnectionRow, createNodeRow, enter, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
 
-const CLI = fileURLToPath(new URL('../../../packages/harness/src/cli.ts', import.meta.url));
 let api: TestApi;
 let connectionId: string;
 
@@ -17,16 +15,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { await api.stop(); });
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, HANGAR_URL: api.app.url, HANGAR_TOKEN: api.token, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return runHarnessCli(args, { HANGAR_URL: api.app.url, HANGAR_TOKEN: api.token, ...env });
 }
 
 async function nodeWith(steps = realisticTimeline()): Promise<{ nodeId: string; lastSeq: number }> {
