@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NODE_ERRORS, NODE_ERROR_CODES, nodeError, nodeErrorFromProvider } from '@hangar/domain/node-errors';
 import { HAPPY_PATH, NODE_PHASES, PhaseTransitionError, TRANSITIONS, assertTransition, canTransition, isTerminalPhase, nextAcquisitionPhase } from '@hangar/domain/phases';
 import { providerErrorInfo } from '@hangar/domain/provider-errors';
+import { NodePhase } from '@hangar/db/generated/prisma/enums';
 import type { ProviderCatalog } from '@hangar/providers/provider';
 import { ipv6AddressOf } from '../src/acquisition.ts';
 import { buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
@@ -31,6 +32,10 @@ describe('phases', () => {
     expect(canTransition('QUEUED', 'READY')).toBe(false);
     expect(() => assertTransition('RELEASED', 'QUEUED')).toThrow(PhaseTransitionError);
     expect(NODE_PHASES.filter(isTerminalPhase)).toEqual(['READY', 'FAILED', 'CANCELLED', 'RELEASED']);
+  });
+
+  it('names the same phases, in the same order, as schema.prisma (pure domain cannot import it)', () => {
+    expect([...NODE_PHASES]).toEqual(Object.values(NodePhase));
   });
 });
 
