@@ -59,6 +59,15 @@ for doc in docs/api-contract.md docs/error-codes.md docs/ui-flows.md docs/testin
 done
 [ "$failures" -eq "$before" ] && ok "docs present: api-contract, error-codes, ui-flows, testing, development, simulator, benchmarks, features/*"
 
+# 7. The Node floor has one home, package.json's engines.node (scripts/check-node.cjs reads it);
+#    the README states the same version.
+floor=$(node -p 'require("./package.json").engines.node.replace(">=", "")')
+if grep -q "Needs Node.js ≥ $floor," README.md; then
+  ok "the README states the Node floor, $floor (package.json engines.node)"
+else
+  fail "README does not say \"Needs Node.js ≥ $floor,\" (package.json engines.node)"
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo "check-readiness: $failures problem(s)"
   exit 1

@@ -1,23 +1,49 @@
 #!/usr/bin/env bash
-# `npm test`: every check, in order, failing fast. The same command runs in CI (.ci/run).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# `npm test`: every check, in order. The same command runs in CI (.ci/run). Every step runs even
+# when an earlier one failed; the run always ends with the plain line CI reads,
+# `N passed, N failed, N skipped`: the suite's test counts, plus one for the smoke test, plus one
+# failure for every other step that failed (named just above the line). Exits 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+node scripts/check-node.cjs || exit 1
 export CHECKPOINT_DISABLE=1 TURBO_TELEMETRY_DISABLED=1
 
-step() { printf '\n== %s\n' "$1"; }
-
-step "typecheck (tsc)"
-npx tsc -p .
-step "lint (eslint)"
-npx eslint . --max-warnings=0
-step "readiness (docs and contract agree with the code)"
-bash scripts/check-readiness.sh
-step "test suite (vitest: real Postgres, simulator over HTTP, Chromium)"
 results=$(mktemp -t hangar-vitest-XXXXXX.json)
 trap 'rm -f "$results"' EXIT
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results"
-step "smoke: node acquisition against a running stack"
-bash scripts/smoke-node-acquisition.sh
+failed_steps=()
+smoke=skipped
 
-# The plain closing line CI reads: the suite's counts, plus the smoke test.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`\n${r.numPassedTests + 1} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
+# run NAME COMMAND...: prints a header, runs the command, records NAME when it fails.
+run() {
+  local name=$1; shift
+  printf '\n== %s\n' "$name"
+  "$@" || { failed_steps+=("$name"); return 1; }
+}
+
+run "typecheck (tsc)" npx tsc -p .
+run "lint (eslint)" npx eslint . --max-warnings=0
+run "readiness (docs and contract agree with the code)" bash scripts/check-readiness.sh
+run "test suite (vitest: real Postgres, simulator over HTTP, Chromium)" \
+  npx vitest run --reporter=default --reporter=json --outputFile.json="$results"
+if run "smoke: node acquisition against a running stack" bash scripts/smoke-node-acquisition.sh; then smoke=passed; else smoke=failed; fi
+
+# The suite's own failures are already in its counts; any other failed step counts as one.
+# A suite that died before writing its report counts as one failure with no tests.
+# shellcheck disable=SC2016 # the template literals are JavaScript's
+node -e '
+  const fs = require("fs");
+  const [file, smoke, ...failedSteps] = process.argv.slice(1);
+  let r = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, written: false };
+  try { r = { ...JSON.parse(fs.readFileSync(file, "utf8")), written: true }; } catch {}
+  const suiteStep = failedSteps.find((s) => s.startsWith("test suite"));
+  const otherFailures = failedSteps.filter((s) => !s.startsWith("test suite") && !s.startsWith("smoke"));
+  const passed = r.numPassedTests + (smoke === "passed" ? 1 : 0);
+  const suiteFailures = r.numFailedTests > 0 ? r.numFailedTests : suiteStep ? 1 : 0;
+  const failed = suiteFailures + (smoke === "failed" ? 1 : 0) + otherFailures.length;
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log("");
+  for (const step of failedSteps) console.log(`failed step: ${step}`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results" "$smoke" "${failed_steps[@]}"
+
+[ "${#failed_steps[@]}" -eq 0 ]
