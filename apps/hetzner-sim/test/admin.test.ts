@@ -59,7 +59,7 @@ describe('admin API', () => {
     const keep = await api('POST', '/servers', { name: 'keep', server_type: 'cx22', image: 'debian-12', labels: { team: 'a' } });
     const drop = await api('POST', '/servers', { name: 'drop', server_type: 'cx22', image: 'debian-12' });
     await api('DELETE', `/servers/${drop.json.server.id}`);
-    await waitFor(async () => ((await api('GET', `/servers/${drop.json.server.id}`)).status === 404 ? true : undefined), 5_000, 'gone');
+    await waitFor(async () => ((await api('GET', `/servers/${drop.json.server.id}`)).status === 404 ? true : undefined), 'gone');
     const live = (await t.admin('GET', `/servers?projectId=${id}`)).json.servers;
     expect(live.map((s: { name: string }) => s.name)).toEqual(['keep']);
     const all = (await t.admin('GET', `/servers?projectId=${id}&includeDeleted=true`)).json.servers;

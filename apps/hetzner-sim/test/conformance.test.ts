@@ -146,7 +146,7 @@ describe('conformance with the official OpenAPI document', () => {
     expect(listed.json.servers.map((s: { id: number }) => s.id)).toEqual([id]);
     expect((await call('GET', '/servers?status=flying')).status).toBe(422);
 
-    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'running' ? true : undefined), 5_000, 'web-1 running');
+    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'running' ? true : undefined), 'web-1 running');
     const running = (await call('GET', `/servers/${id}`)).json.server;
     expect(running.public_net.ipv4.ip).toMatch(/^(203\.0\.113|198\.51\.100)\.\d+$/);
     expect(running.public_net.ipv6.ip).toMatch(/^2001:db8:[0-9a-f]*:[0-9a-f]*::\/64$/);
@@ -160,10 +160,10 @@ describe('conformance with the official OpenAPI document', () => {
     expect(off.status).toBe(201);
     expect(off.json.action.command).toBe('stop_server');
     expect((await call('POST', `/servers/${id}/actions/poweron`)).json.error.code).toBe('locked');
-    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 5_000, 'web-1 off');
+    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 'web-1 off');
     expect((await call('POST', `/servers/${id}/actions/poweron`)).json.action.command).toBe('start_server');
     expect((await call('POST', `/servers/${id}/actions/reboot`)).json.error.code).toBe('locked');
-    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'running' ? true : undefined), 5_000, 'web-1 back on');
+    await waitFor(async () => ((await call('GET', `/servers/${id}`)).json.server.status === 'running' ? true : undefined), 'web-1 back on');
     expect((await call('POST', `/servers/${id}/actions/reboot`)).json.action.command).toBe('reboot_server');
     expect((await call('POST', '/servers/1/actions/poweroff')).status).toBe(404);
 
@@ -176,7 +176,7 @@ describe('conformance with the official OpenAPI document', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.json.action.command).toBe('delete_server');
     expect((await call('GET', `/servers/${id}`)).json.server.status).toBe('deleting');
-    await waitFor(async () => ((await call('GET', `/servers/${id}`)).status === 404 ? true : undefined), 5_000, 'web-1 gone');
+    await waitFor(async () => ((await call('GET', `/servers/${id}`)).status === 404 ? true : undefined), 'web-1 gone');
     expect((await call('DELETE', `/servers/${id}`)).status).toBe(404);
     expect((await call('GET', `/actions/${deleted.json.action.id}`)).json.action.status).toBe('success');
   });

@@ -168,7 +168,7 @@ describe('server faults', () => {
     const failed = await waitFor(async () => {
       const a = (await api('GET', `/actions/${actionId}`)).json.action;
       return a.status === 'running' ? undefined : a;
-    }, 5_000, 'create action to end');
+    }, 'create action to end');
     expect(failed).toMatchObject({ status: 'error', progress: 40, error: { code: 'server_error', message: 'host failed' } });
     expect(failed.finished).not.toBeNull();
     const start = (await api('GET', `/actions/${created.json.next_actions[0].id}`)).json.action;
@@ -176,14 +176,14 @@ describe('server faults', () => {
     expect((await api('GET', `/servers/${created.json.server.id}`)).json.server.status).toBe('off');
     // The rule had times: 1, so the next server is healthy.
     const next = await api('POST', '/servers', { name: 'fine', server_type: 'cx22', image: 'ubuntu-24.04' });
-    await waitFor(async () => ((await api('GET', `/actions/${next.json.action.id}`)).json.action.status === 'success' ? true : undefined), 5_000, 'healthy create');
+    await waitFor(async () => ((await api('GET', `/actions/${next.json.action.id}`)).json.action.status === 'success' ? true : undefined), 'healthy create');
   });
 
   it('keeps a server from ever reaching running (neverRunning), only for matching names', async () => {
     await addFault({ neverRunning: true, serverName: 'stuck-*' });
     const stuck = await api('POST', '/servers', { name: 'stuck-1', server_type: 'cx22', image: 'ubuntu-24.04' });
     const healthy = await api('POST', '/servers', { name: 'healthy-1', server_type: 'cx22', image: 'ubuntu-24.04' });
-    await waitFor(async () => ((await api('GET', `/servers/${healthy.json.server.id}`)).json.server.status === 'running' ? true : undefined), 5_000, 'healthy server running');
+    await waitFor(async () => ((await api('GET', `/servers/${healthy.json.server.id}`)).json.server.status === 'running' ? true : undefined), 'healthy server running');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await api('GET', `/servers/${stuck.json.server.id}`)).json.server.status).toBe('starting');
     expect((await api('GET', `/actions/${stuck.json.action.id}`)).json.action.status).toBe('success');

@@ -1,5 +1,6 @@
+import { SPEED_PROFILES } from '../src/speed.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, waitFor } from './support/http.ts';
+import { waitFor } from './support/http.ts';
 import { type TestSim, startTestSim } from './support/sim.ts';
 
 /** Server and action lifecycles in simulated time, for each speed preset. */
@@ -34,8 +35,14 @@ describe('fast preset', () => {
       if (statuses.at(-1) !== status) statuses.push(status);
       progress.push(action.json.action.progress as number);
       return status === 'running' ? true : undefined;
-    }, 5_000, 'running', 5);
-    expect(statuses).toEqual(['initializing', 'starting', 'running']);
+    }, 'running', 5);
+    // Polls sample the states (a busy machine may sleep through one); the answer to the create
+    // itself is initializing, and what was seen is in order, ending running.
+    expect(created.json.server.status).toBe('initializing');
+    const order = ['initializing', 'starting', 'running'];
+    expect(statuses.map((status) => order.indexOf(status))).toEqual([...statuses.map((status) => order.indexOf(status))].sort((a, b) => a - b));
+    expect(statuses.every((status) => order.includes(status))).toBe(true);
+    expect(statuses.at(-1)).toBe('running');
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(100);
     const done = (await fast.api('GET', `/actions/${created.json.next_actions[0].id}`)).json.action;
@@ -47,7 +54,7 @@ describe('fast preset', () => {
   it('without start_after_create ends off, with no next action', async () => {
     const created = await fast.api('POST', '/servers', { name: 'cold', server_type: 'cx22', image: 'ubuntu-24.04', start_after_create: false });
     expect(created.json.next_actions).toEqual([]);
-    await waitFor(async () => ((await fast.api('GET', `/servers/${created.json.server.id}`)).json.server.status === 'off' ? true : undefined), 5_000, 'off');
+    await waitFor(async () => ((await fast.api('GET', `/servers/${created.json.server.id}`)).json.server.status === 'off' ? true : undefined), 'off');
   });
 
   it('deleting during creation cancels the running actions; the server is deleting, then gone', async () => {
@@ -60,7 +67,7 @@ describe('fast preset', () => {
     expect((await fast.api('DELETE', `/servers/${id}`)).json.action.id).toBe(deleted.json.action.id);
     const create = (await fast.api('GET', `/actions/${created.json.action.id}`)).json.action;
     expect(create).toMatchObject({ status: 'error', error: { code: 'action_cancelled' } });
-    await waitFor(async () => ((await fast.api('GET', `/servers/${id}`)).status === 404 ? true : undefined), 5_000, 'gone');
+    await waitFor(async () => ((await fast.api('GET', `/servers/${id}`)).status === 404 ? true : undefined), 'gone');
     expect((await fast.api('GET', '/servers?name=short')).json.servers).toEqual([]);
   });
 
@@ -117,13 +124,19 @@ describe('instant preset', () => {
 });
 
 describe('realistic preset', () => {
-  it('takes its time: after half a second the server is still initializing', async () => {
+  it('takes its time: a create is no further along than its shortest duration allows', async () => {
     const { api } = await sim('realistic');
+    const sent = performance.now();
     const created = await api('POST', '/servers', { name: 'slow', server_type: 'cx22', image: 'ubuntu-24.04' });
-    await sleep(500);
-    expect((await api('GET', `/servers/${created.json.server.id}`)).json.server.status).toBe('initializing');
     const action = (await api('GET', `/actions/${created.json.action.id}`)).json.action;
-    expect(action.status).toBe('running');
-    expect(action.progress).toBeLessThan(10);
+    const server = (await api('GET', `/servers/${created.json.server.id}`)).json.server;
+    const elapsedMs = performance.now() - sent;
+    // Bounded by the time that really passed (however slow this machine), not by a guess.
+    const [shortestMs] = SPEED_PROFILES.realistic.createMs;
+    expect(action.progress).toBeLessThanOrEqual(Math.ceil((100 * elapsedMs) / shortestMs));
+    if (elapsedMs < shortestMs) {
+      expect(action.status).toBe('running');
+      expect(server.status).toBe('initializing');
+    }
   });
 });

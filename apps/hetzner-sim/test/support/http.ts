@@ -49,13 +49,16 @@ export function request(url: string, options: RequestOptions = {}): Promise<Http
   });
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string, intervalMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/** A wait that has not seen its event in this long is hung (a guard, not a speed check). */
+const WAIT_GIVE_UP_MS = 60_000;
+
+/** Polls `probe` until it returns a value other than undefined; gives up only when hung. */
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + WAIT_GIVE_UP_MS;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up after ${WAIT_GIVE_UP_MS} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
