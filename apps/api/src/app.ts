@@ -23,6 +23,12 @@ import { handleAgentRequest } from './agent-routes.ts';
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxCost: 5_000, maxTokens: 2_000, maxDirectives: 20 } as const;
 /** graphql-ws keep-alive: a ping this often; a dead peer is dropped after one missed pong. */
 const WS_KEEPALIVE_MS = 12_000;
+/**
+ * graphql-ws closes a socket (4408) that has not sent connection_init this long after opening.
+ * Its 3 s default closed healthy clients when 200 sockets opened at once on a busy machine
+ * (the init was sent, but the event loop had not read it yet); this only drops idle sockets.
+ */
+const WS_CONNECTION_INIT_WAIT_MS = 30_000;
 
 export interface AppOptions {
   deps: CoreDeps;
@@ -157,6 +163,7 @@ export function buildApp(options: AppOptions): App {
     const wsServer = new WebSocketServer({ server, path: '/graphql' });
     const wsDisposable = useServer<Record<string, unknown>, { auth: { principal: Principal | null; authFailure: string } }>(
       {
+        connectionInitWaitTimeout: WS_CONNECTION_INIT_WAIT_MS,
         execute: (args) => (args.rootValue as { execute: (a: unknown) => never }).execute(args),
         subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
         onConnect: async (ctx) => {

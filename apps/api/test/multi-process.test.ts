@@ -27,7 +27,7 @@ import { CHANNELS } from '@hangar/events/topics';
 import { createHarnessClient, type HarnessClient, type WatchResult } from '@hangar/harness/client';
 import type { TimelineEvent } from '@hangar/harness/operations';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
-import { startProcess, type RunningProcess } from './support/child-process.ts';
+import { printChildLogsOnFailure, startProcess, type RunningProcess } from './support/child-process.ts';
 import { createConnectionRow, createNodeRow, appendStep, enter } from './support/node-timelines.ts';
 
 const API_ENTRY = fileURLToPath(new URL('./support/api-process.ts', import.meta.url));
@@ -36,10 +36,15 @@ const NODES = 50;
 const SUBSCRIBERS_PER_NODE = 4;
 /** Some subscribers join late (replay, then live); this is the latest join, after createNode. */
 const MAX_JOIN_DELAY_MS = 1_500;
-const ACQUISITION_TIMEOUT_MS = 60_000;
+/** Hang guard for one acquisition's stream (50 at once on a loaded 2-core machine take minutes). */
+const ACQUISITION_TIMEOUT_MS = 180_000;
+/** Hang guard for a test that drives acquisitions. */
+const TEST_TIMEOUT_MS = 300_000;
 /** The resumed node's machine calls home this late, so the acquisition outlives the API restart. */
 const RESUME_BOOT_DELAY_MS = 2_500;
 const HAPPY_PATH = ['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING', 'WAITING_FOR_READINESS', 'READY'];
+
+printChildLogsOnFailure();
 
 const secretKey = randomBytes(32);
 let testDb: TestDatabase;
@@ -123,7 +128,7 @@ beforeAll(async () => {
   ]);
   apis.push(first, second);
   worker = started;
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((one) => one.close()));
@@ -179,7 +184,7 @@ describe('fan-out across processes', () => {
     // Most subscribers followed their node live, not only by replay after joining.
     const events = outcomes.reduce((sum, outcome) => sum + outcome.result.events.length, 0);
     expect(liveDeliveries).toBeGreaterThan(events / 4);
-  }, 120_000);
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('an API process killed mid-acquisition', () => {
@@ -216,7 +221,7 @@ describe('an API process killed mid-acquisition', () => {
     // Events committed while the process was down or restarting came after the resume.
     const announcedAfterKill = result.events.filter((event) => (noticeAt.get(`${node.id}:${event.seq}`) ?? 0) > killedAt);
     expect(announcedAfterKill.length).toBeGreaterThan(0);
-  }, 90_000);
+  }, TEST_TIMEOUT_MS);
 
   it('refuses another organization’s node and a bad token on the restarted process, with no event', async () => {
     await expect(client(1).watch(foreignNodeId, { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { beforeEach } from 'vitest';
 
-/** How long a child process may take to print its ready line. */
-const READY_TIMEOUT_MS = 30_000;
+/** A child that prints no ready line in this long is hung (a guard, not a speed check: a loaded 2-core machine takes seconds). */
+const READY_TIMEOUT_MS = 120_000;
 /** How long a SIGTERM may take before the child is killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -17,13 +19,40 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
+/** The most of a child's output printed beside a failed test (its end: where it went wrong). */
+const LOG_TAIL_CHARS = 20_000;
+
+/** Every process this test file started (crashed and stopped ones too), for the failure report. */
+const started: Array<{ name: string; pid: number | undefined; output: () => string }> = [];
+
+/**
+ * Call once at the top of a test file that starts child processes: when one of its tests
+ * fails, what every child printed is written beside the failure, so a masked error (an API
+ * answering "Unexpected error.") shows its cause. A child that fails to start reports in its error.
+ */
+export function printChildLogsOnFailure(): void {
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      for (const one of started) {
+        const output = one.output();
+        const shown = output.length > LOG_TAIL_CHARS ? `…${output.slice(-LOG_TAIL_CHARS)}` : output;
+        console.error(`--- ${one.name} (pid ${one.pid}) printed:\n${shown || '(nothing)'}`);
+      }
+    });
+  });
+}
+
 /** Starts `node <entry>` and waits for a line starting with `readyMarker`. */
 export async function startProcess(entry: string, env: Record<string, string>, readyMarker: string): Promise<RunningProcess> {
   const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  started.push({ name: `${path.basename(entry)} ${env.HANGAR_PORT ? `:${env.HANGAR_PORT}` : ''}`.trim(), pid: child.pid, output: () => output });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const readyDetail = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not get ready:\n${output}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not get ready:\n${output}`));
+    }, READY_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const line = output.split('\n').find((candidate) => candidate.startsWith(readyMarker));
