@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,6 +23,7 @@ afterAll(async () => { await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)
 describe('migrator', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hangar-migrations-'));
   cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it('applies every migration once, recording Prisma checksums, and is a no-op the second time', async () => {
     expect(await isMigrated(url, dir)).toBe(false);

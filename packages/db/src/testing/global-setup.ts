@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -23,23 +23,38 @@ function withDatabase(url: string, database: string): string {
 }
 
 const TEST_CLUSTER_PREFIX = 'hangar-test-pg-';
+/** Beside each test cluster's folder: `<folder>.owner`, holding the pid of the run that started it. */
+const OWNER_SUFFIX = '.owner';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
- * Test clusters of earlier runs that were killed before their teardown (their parent is gone):
- * stop them and delete their folders, so aborted runs do not pile up servers.
+ * Test clusters of earlier runs that were killed before their teardown: only folders this
+ * setup marked as its own (an owner file beside them) whose owning run is gone. Their server
+ * is the pid in the folder's postmaster.pid, and only if that process serves that folder;
+ * nothing else is touched, whatever its name.
  */
 function stopOrphanedTestClusters(): void {
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  const tmp = os.tmpdir();
+  for (const entry of readdirSync(tmp).filter((name) => name.startsWith(TEST_CLUSTER_PREFIX) && name.endsWith(OWNER_SUFFIX))) {
+    const ownerFile = path.join(tmp, entry);
+    const dataDir = ownerFile.slice(0, -OWNER_SUFFIX.length);
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const dataDir = cmdline[cmdline.indexOf('-D') + 1] ?? '';
-      if (!path.basename(cmdline[0] ?? '').startsWith('postgres') || !path.basename(dataDir).startsWith(TEST_CLUSTER_PREFIX)) continue;
-      if (!/^PPid:\s+1$/m.test(readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
-      process.kill(Number(entry), 'SIGQUIT');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (alive(Number(readFileSync(ownerFile, 'utf8').trim()))) continue;
+      const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (readFileSync(`/proc/${postmaster}/cmdline`, 'utf8').split('\0').includes(dataDir)) process.kill(postmaster, 'SIGQUIT');
     } catch {
-      // the process ended meanwhile, or /proc is not Linux's: nothing to clean
+      // no server left (no postmaster.pid, or it ended meanwhile): only the folders remain
     }
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(ownerFile, { force: true });
   }
 }
 
@@ -49,12 +64,15 @@ function stopOrphanedTestClusters(): void {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let server: EmbeddedPostgres | undefined;
+  let ownerFile: string | undefined;
   let adminUrl: string;
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
   } else {
     stopOrphanedTestClusters();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), TEST_CLUSTER_PREFIX));
+    ownerFile = `${dataDir}${OWNER_SUFFIX}`;
+    writeFileSync(ownerFile, String(process.pid));
     server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', ephemeral: true });
     adminUrl = server.url;
   }
@@ -75,5 +93,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await cleanup.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await cleanup.end();
     await server?.stop();
+    if (ownerFile) rmSync(ownerFile, { force: true });
   };
 }
