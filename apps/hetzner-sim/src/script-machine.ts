@@ -20,14 +20,32 @@ import type { BootRecord, Server } from './state.ts';
  * address only.
  */
 export const AGENT_STOP_GRACE_MS = 5_000;
-/** How many of the agent's last log lines the boot record keeps. */
+/** How many of the agent's last log lines the boot record keeps, and how much of each. */
 export const AGENT_LOG_LINES = 50;
+export const AGENT_LOG_LINE_MAX_CHARS = 500;
 const MACHINE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const UNIT_DIR = '/etc/systemd/system';
 const SHELL = '/bin/sh';
 const SH_SHEBANGS = new Set(['#!/bin/sh', '#!/usr/bin/env sh']);
 /** The agent's informational lines; any other line is a problem worth showing as lastError. */
 const INFO_LINES = [/^registering with Hangar/, /^registered as node/, /^registered already/, /^first heartbeat accepted/, /^heartbeats accepted again/, /^stopping \(SIG/];
+
+/**
+ * Every agent process of this Node process: if it exits without stop() (a crash, process.exit),
+ * they are killed on the way out, so none outlives the simulator's process.
+ */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function trackChild(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const live of liveChildren) signalGroup(live, 'SIGKILL');
+    });
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+}
 
 export interface ScriptMachines {
   /** Boots the machine (first boot: installs the user data's files); resolves once its services run. */
@@ -45,6 +63,8 @@ interface Machine {
   /** Running service processes. */
   children: Set<ChildProcess>;
   exits: Set<Promise<void>>;
+  /** A shutdown under way; a boot waits for it. */
+  halting: Promise<void> | null;
 }
 
 export function buildScriptMachines(deps: { metadataUrl: (serverId: number) => string; retryBaseMs: number }): ScriptMachines {
@@ -54,7 +74,7 @@ export function buildScriptMachines(deps: { metadataUrl: (serverId: number) => s
   async function install(server: Server, plan: CloudInitPlan): Promise<Machine> {
     baseDir ??= await mkdtemp(path.join(tmpdir(), 'hangar-sim-machines-'));
     const root = await mkdtemp(path.join(baseDir, `server-${server.id}-`));
-    const machine: Machine = { root, units: plan.startedUnits, children: new Set(), exits: new Set() };
+    const machine: Machine = { root, units: plan.startedUnits, children: new Set(), exits: new Set(), halting: null };
     machines.set(server.id, machine);
     for (const file of plan.writeFiles) {
       const target = inRoot(root, file.path);
@@ -100,6 +120,7 @@ export function buildScriptMachines(deps: { metadataUrl: (serverId: number) => s
       },
     });
     machine.children.add(child);
+    trackChild(child);
     boot.pid = child.pid ?? null;
     boot.state = 'registering';
     createInterface({ input: child.stderr }).on('line', (line) => record(boot, line));
@@ -122,6 +143,13 @@ export function buildScriptMachines(deps: { metadataUrl: (serverId: number) => s
   async function halt(serverId: number, destroy: boolean): Promise<void> {
     const machine = machines.get(serverId);
     if (!machine) return;
+    const halting = shutDown(machine, serverId, destroy);
+    machine.halting = halting;
+    await halting;
+    if (machine.halting === halting) machine.halting = null;
+  }
+
+  async function shutDown(machine: Machine, serverId: number, destroy: boolean): Promise<void> {
     for (const child of machine.children) signalGroup(child, 'SIGTERM');
     const exits = Promise.all(machine.exits);
     const grace = setTimeout(() => {
@@ -147,7 +175,8 @@ export function buildScriptMachines(deps: { metadataUrl: (serverId: number) => s
         }
         machine = await install(server, plan);
       }
-      if (machine.children.size > 0) return;
+      await machine.halting;
+      if (machine.children.size > 0 || !machines.has(server.id)) return;
       for (const unit of machine.units) await startUnit(server, machine, unit);
     },
     halt: (server, destroy) => halt(server.id, destroy),
@@ -178,7 +207,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** One line of the agent's log into the boot record. */
-function record(boot: BootRecord, line: string): void {
+function record(boot: BootRecord, fullLine: string): void {
+  const line = fullLine.slice(0, AGENT_LOG_LINE_MAX_CHARS);
   boot.log.push(line);
   if (boot.log.length > AGENT_LOG_LINES) boot.log.splice(0, boot.log.length - AGENT_LOG_LINES);
   const text = line.replace(/^hangar-agent: /, '');

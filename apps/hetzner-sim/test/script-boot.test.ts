@@ -1,12 +1,16 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildUserData } from '../../../packages/core/src/bootstrap.ts';
 import { readUserData } from '../src/cloud-init.ts';
 import { buildSimulator } from '../src/simulator.ts';
 import { type FakeHangar, startFakeHangar } from './support/fake-hangar.ts';
-import { waitFor } from './support/http.ts';
+import { request, waitFor } from './support/http.ts';
 import { type TestSim, startTestSim } from './support/sim.ts';
+import { groupAlive } from './support/processes.ts';
 
 /**
  * The script boot mode: the user data Hangar builds, its agent (packages/core/agent/hangar-agent.sh)
@@ -59,16 +63,6 @@ async function bootOf(id: number): Promise<Boot> {
   const found = servers.find((s) => s.id === id);
   if (!found) throw new Error(`server ${id} not in admin view`);
   return found.boot;
-}
-
-/** Whether any process of the group led by `pid` is alive. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function heartbeatsReach(count: number): Promise<void> {
@@ -220,6 +214,33 @@ describe('stop()', () => {
     expect(pids).toHaveLength(2);
     await own.sim.stop();
     for (const pid of pids) expect(groupAlive(pid)).toBe(false);
+  });
+
+  it('`npm run sim` (main.ts) with HANGAR_SIM_BOOT=script stops its agents on SIGTERM', async () => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+      env: { ...process.env, HANGAR_SIM_PORT: '0', HANGAR_SIM_SPEED: 'fast', HANGAR_SIM_BOOT: 'script', HANGAR_SIM_PROJECT: 'main' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      const [, url, token] = await waitFor(() => /listening on (\S+) [\s\S]*HCLOUD_TOKEN=(\w+)/.exec(out) ?? undefined, 15_000, 'the simulator to start');
+      const created = await request(`${url}/v1/servers`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: { name: 'from-main', server_type: 'cx22', image: 'ubuntu-24.04', user_data: buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(30) }) },
+      });
+      expect(created.status, created.text).toBe(201);
+      await heartbeatsReach(1);
+      const servers = (await request(`${url}/_sim/servers`)).json.servers as Array<{ boot: Boot }>;
+      const pid = servers[0]?.boot.pid ?? 0;
+      expect(groupAlive(pid)).toBe(true);
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      expect(groupAlive(pid)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it("refuses the script mode on an address that is not loopback (it runs user data's code)", () => {

@@ -44,10 +44,14 @@ INTERVAL_MAX_MS=3600000
 log() { printf 'hangar-agent: %s\n' "$*" >&2; }
 warn() { printf 'hangar-agent: warning: %s\n' "$*" >&2; }
 
-# The child the agent waits for (curl or sleep), so SIGTERM ends it too and the agent exits at once.
+# The child the agent waits for (curl or sleep): SIGTERM ends it too (and waits for it, so no
+# process outlives the agent), and the agent exits at once.
 CHILD=
 on_signal() {
-  if [ -n "$CHILD" ]; then kill "$CHILD" 2>/dev/null; fi
+  if [ -n "$CHILD" ]; then
+    kill "$CHILD" 2>/dev/null
+    wait "$CHILD" 2>/dev/null
+  fi
   log "stopping ($1)"
   exit 0
 }

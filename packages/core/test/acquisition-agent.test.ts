@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAPPY_PATH } from '@hangar/domain/phases';
 import { releaseNode } from '../src/nodes.ts';
 import { phasesOf, secretsIn, startAcquisitionEnv, type AcquisitionEnv } from './support/acquisition-env.ts';
+import { groupAlive } from '../../../apps/hetzner-sim/test/support/processes.ts';
 
 let env: AcquisitionEnv;
 
@@ -17,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-/** Whether any process of the group led by `pid` is alive. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the agent script as the machine', () => {
   it('registers and heartbeats the node to READY, keeps heartbeating, and is gone once the node is released', async () => {
