@@ -245,7 +245,7 @@ case "$API" in
   http://?* | https://?*) ;;
   *) log "no usable apiUrl in $CONF"; exit 2 ;;
 esac
-case "$API" in *[!A-Za-z0-9.:/_~%-]*) log "no usable apiUrl in $CONF"; exit 2 ;; esac
+case "$API" in *[!]A-Za-z0-9.:/_~%[-]*) log "no usable apiUrl in $CONF"; exit 2 ;; esac
 API=${API%/}
 if ! mkdir -p "$STATE" || ! chmod 700 "$STATE"; then
   log "cannot create $STATE"
