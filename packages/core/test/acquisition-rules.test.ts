@@ -162,6 +162,8 @@ describe('bootstrap user data', () => {
     const files = new Map(plan?.writeFiles.map((file) => [file.path, file]));
     expect(files.get(BOOTSTRAP_CONFIG_PATH)?.mode).toBe(0o600);
     expect(files.get(AGENT_INSTALL_PATH)?.content.toString('utf8')).toBe(readFileSync(AGENT_SCRIPT_URL, 'utf8'));
+    // The script and the builder name the same config path (the script's is relative to HANGAR_ROOT).
+    expect(readFileSync(AGENT_SCRIPT_URL, 'utf8')).toContain(`CONF="$ROOT${BOOTSTRAP_CONFIG_PATH}"`);
     expect(files.get(AGENT_UNIT_PATH)?.content.toString('utf8')).toContain(`ExecStart=${AGENT_INSTALL_PATH}`);
     expect(plan?.startedUnits).toEqual(['hangar-agent.service']);
   });
