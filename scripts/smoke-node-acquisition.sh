@@ -8,8 +8,9 @@
 # A running stack: HANGAR_URL (default http://127.0.0.1:4000), its API token in
 # $HANGAR_DATA_DIR/dev-token (default .data/dev-token) or HANGAR_TOKEN, the simulator at
 # HANGAR_SIM_URL (default http://127.0.0.1:4010). When nothing answers at HANGAR_URL, the script
-# starts `npm start` itself (HANGAR_SIM_SPEED=fast, a temporary HANGAR_DATA_DIR, free ports) and
-# stops it afterwards.
+# starts `npm start` itself (HANGAR_SIM_SPEED=fast, HANGAR_SIM_BOOT=script so the machine is the
+# real agent script from the user data, a temporary HANGAR_DATA_DIR, free ports) and stops it
+# afterwards; then it also checks that the script, not the JavaScript machine, made the node READY.
 #
 # Other settings: SMOKE_CONNECTION_NAME (default "Hetzner sandbox"), SMOKE_SERVER_TYPE (cx22),
 # SMOKE_LOCATION (fsn1), SMOKE_IMAGE (ubuntu-24.04), SMOKE_TIMEOUT_SECONDS (180 per wait),
@@ -38,6 +39,7 @@ json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const 
 
 started_pid=""
 temp_dir=""
+expected_boot=""
 stop_started() {
   if [ -n "$started_pid" ] && kill -0 "$started_pid" 2>/dev/null; then
     say "stopping the stack it started (pid $started_pid)"
@@ -55,12 +57,14 @@ if ! curl -fsS -m 3 "$HANGAR_URL/readyz" >/dev/null 2>&1; then
   temp_dir=$(mktemp -d /tmp/hangar-smoke.XXXXXX)
   api_port=$(free_port)
   sim_port=$(free_port)
+  until [ "$sim_port" != "$api_port" ]; do sim_port=$(free_port); done
   HANGAR_URL="http://127.0.0.1:$api_port"
   HANGAR_SIM_URL="http://127.0.0.1:$sim_port"
   DATA_DIR="$temp_dir"
   unset HANGAR_TOKEN
-  say "nothing answers; starting '$START_COMMAND' (data $temp_dir, API :$api_port, simulator :$sim_port, speed fast)"
-  HANGAR_DATA_DIR="$temp_dir" HANGAR_PORT="$api_port" HANGAR_PUBLIC_URL="$HANGAR_URL" HANGAR_SIM_PORT="$sim_port" HANGAR_SIM_SPEED=fast \
+  say "nothing answers; starting '$START_COMMAND' (data $temp_dir, API :$api_port, simulator :$sim_port, speed fast, boot script)"
+  expected_boot=script
+  HANGAR_DATA_DIR="$temp_dir" HANGAR_PORT="$api_port" HANGAR_PUBLIC_URL="$HANGAR_URL" HANGAR_SIM_PORT="$sim_port" HANGAR_SIM_SPEED=fast HANGAR_SIM_BOOT=script \
     HANGAR_LOG_FORMAT=json setsid bash -c "exec $START_COMMAND" >"$temp_dir/hangar.log" 2>&1 &
   started_pid=$!
   deadline=$((SECONDS + 120))
@@ -142,4 +146,9 @@ total=$(printf '%s' "$servers" | json "j.servers.filter(s => s.labels['$NODE_LAB
 live=$(printf '%s' "$servers" | json "j.servers.filter(s => s.labels['$NODE_LABEL'] === '$node_id' && !s.deleted).length")
 [ "$total" -ge 1 ] || die "the simulator never had a server for node $node_id"
 [ "$live" = 0 ] || die "the simulator still has $live live server(s) for the released node $node_id"
+if [ -n "$expected_boot" ]; then
+  mode=$(printf '%s' "$servers" | json "j.servers.find(s => s.labels['$NODE_LABEL'] === '$node_id').boot.mode")
+  [ "$mode" = "$expected_boot" ] || die "the node's machine was played in mode '$mode', not '$expected_boot'"
+  say "the machine was the real agent script (boot mode $mode)"
+fi
 say "OK: node $node_id READY → RELEASED, $total server made, 0 live (${SECONDS}s in all)"

@@ -17,6 +17,7 @@ import { buildApp } from '../apps/api/src/app.ts';
 import { buildWorker } from '../apps/worker/src/worker.ts';
 import { buildSimulator } from '../apps/hetzner-sim/src/simulator.ts';
 import { isSpeedName } from '../apps/hetzner-sim/src/speed.ts';
+import { isBootMode } from '../apps/hetzner-sim/src/state.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const ROLES = ['all', 'api', 'worker'] as const;
@@ -68,11 +69,13 @@ async function main(): Promise<void> {
     if (role === 'all' && env.HANGAR_SIM !== 'off') {
       const speed = env.HANGAR_SIM_SPEED ?? 'realistic';
       if (!isSpeedName(speed)) throw new Error(`HANGAR_SIM_SPEED must be realistic, fast or instant (got "${speed}")`);
-      const simulator = buildSimulator({ port: Number(env.HANGAR_SIM_PORT ?? 4010), speed, seed: Number(env.HANGAR_SIM_SEED ?? 1) });
+      const boot = env.HANGAR_SIM_BOOT || 'simulated';
+      if (!isBootMode(boot)) throw new Error(`HANGAR_SIM_BOOT must be simulated or script (got "${boot}")`);
+      const simulator = buildSimulator({ port: Number(env.HANGAR_SIM_PORT ?? 4010), speed, seed: Number(env.HANGAR_SIM_SEED ?? 1), boot });
       await simulator.start();
       parts.push({ name: 'simulator', stop: simulator.stop });
       simulatorUrl = simulator.url;
-      lines.push(`  Simulator: ${simulator.url}/v1 (Hetzner Cloud API, speed ${speed}; admin ${simulator.url}/_sim)`);
+      lines.push(`  Simulator: ${simulator.url}/v1 (Hetzner Cloud API, speed ${speed}, boot ${boot}; admin ${simulator.url}/_sim)`);
     }
     if (role === 'all' || role === 'worker') {
       const worker = buildWorker({ ...deps, log: log.child({ role: 'worker' }) });

@@ -2,15 +2,20 @@ import { postJson } from './agent-http.ts';
 import { type HangarBootstrap, findBootstrap } from './bootstrap.ts';
 import { isGone, statusAt } from './lifecycle.ts';
 import type { Prng } from './prng.ts';
+import { type ScriptMachines, buildScriptMachines } from './script-machine.ts';
 import type { SpeedProfile } from './speed.ts';
-import type { Server } from './state.ts';
+import type { BootMode, Server } from './state.ts';
 
 /**
- * The simulated machine. When a server whose user_data carries Hangar's bootstrap reaches
+ * The machine of a server whose user_data carries Hangar's bootstrap. When the server reaches
  * running, it waits the boot delay, then registers with `POST {apiUrl}/agent/register` and
  * heartbeats with `POST {apiUrl}/agent/heartbeat` until the server is deleted or the API
- * answers 401/403/404/410. These are the only timers in the simulator; stopAll() clears them
- * and aborts calls in flight.
+ * answers 401/403/404/410. Two modes:
+ * - `simulated` (default; fast, for load): played here in JavaScript.
+ * - `script`: the user data's own agent runs (script-machine.ts). Servers with a fault only the
+ *   JavaScript machine can play (heartbeatStopsAfter, registerFails) are simulated anyway.
+ * These are the only timers in the simulator; stopAll() clears them, aborts calls in flight
+ * and stops every agent process.
  */
 export const REGISTER_MAX_ATTEMPTS = 5;
 export const MIN_HEARTBEAT_INTERVAL_MS = 50;
@@ -21,8 +26,10 @@ const HEARTBEAT_STOP_STATUSES = new Set([401, 403, 404, 410]);
 export interface BootScheduler {
   /** Arms the machine to phone home once the server is running at `runningAtMs`. */
   schedule(server: Server, runningAtMs: number): void;
-  /** Clears every timer and aborts every call in flight; the scheduler stays usable. */
-  stopAll(): void;
+  /** The server is powering off (or, with `destroy`, being deleted): its machine stops now. */
+  halt(server: Server, destroy: boolean): void;
+  /** Clears every timer, aborts every call in flight, stops every machine; the scheduler stays usable. */
+  stopAll(): Promise<void>;
 }
 
 interface Registration {
@@ -38,7 +45,18 @@ function readRegistration(body: unknown): Registration | null {
   return { nodeId, nodeCredential, heartbeatIntervalMs };
 }
 
-export function buildBootScheduler(deps: { speed: SpeedProfile; random: Prng; now: () => number }): BootScheduler {
+/** The JavaScript machine plays these faults; the real agent cannot be told to. */
+function needsSimulatedMachine(server: Server): boolean {
+  return server.faults.heartbeatStopsAfter !== null || server.faults.registerFails;
+}
+
+export function buildBootScheduler(deps: { speed: SpeedProfile; random: Prng; now: () => number; mode: BootMode; metadataUrl: (serverId: number) => string }): BootScheduler {
+  const scripts: ScriptMachines | null = deps.mode === 'script' ? buildScriptMachines({ metadataUrl: deps.metadataUrl, retryBaseMs: deps.speed.registerRetryBaseMs }) : null;
+  const pending = new Set<Promise<void>>();
+  const track = (work: Promise<void>): void => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
   const timers = new Set<NodeJS.Timeout>();
   let abort = new AbortController();
   let generation = 0;
@@ -158,10 +176,32 @@ export function buildBootScheduler(deps: { speed: SpeedProfile; random: Prng; no
     await heartbeat(server, bootstrap.apiUrl, registration, runningAtMs, myGeneration);
   }
 
+  /** script mode: runs the user data's services once the server is up (again). */
+  async function bootScript(machines: ScriptMachines, server: Server, myGeneration: number): Promise<void> {
+    const boot = server.boot;
+    if (myGeneration !== generation) return;
+    if (isDestroyed(server)) {
+      boot.state = 'stopped';
+      return;
+    }
+    if (!isUp(server)) return;
+    boot.started = true;
+    await machines.boot(server);
+    // Deleted or powered off while the files were being written: stop what just started.
+    if (myGeneration !== generation || !isUp(server)) await machines.halt(server, isDestroyed(server));
+  }
+
+  const crashed = (server: Server) => (error: unknown) => {
+    server.boot.state = 'gave_up';
+    server.boot.lastError = `machine crashed: ${(error as Error).message}`;
+  };
+
   return {
     schedule(server, runningAtMs) {
       const boot = server.boot;
-      if (boot.started) return;
+      const machines = needsSimulatedMachine(server) ? null : scripts;
+      // The simulated machine phones home once; a real one starts its services at every boot.
+      if (boot.started && !machines) return;
       const bootstrap = findBootstrap(server.userData);
       if (!bootstrap) {
         boot.state = 'none';
@@ -171,23 +211,27 @@ export function buildBootScheduler(deps: { speed: SpeedProfile; random: Prng; no
         boot.state = 'suppressed';
         return;
       }
-      boot.state = 'waiting';
+      boot.mode = machines ? 'script' : 'simulated';
+      if (!boot.started) boot.state = 'waiting';
       const [min, max] = deps.speed.phoneHomeMs;
       const delayMs = server.faults.bootDelayMs ?? deps.random.int(min, max);
       const myGeneration = generation;
       later(runningAtMs - deps.now() + delayMs, () => {
-        phoneHome(server, bootstrap, runningAtMs, myGeneration).catch((error: unknown) => {
-          boot.state = 'gave_up';
-          boot.lastError = `machine crashed: ${(error as Error).message}`;
-        });
+        if (machines) track(bootScript(machines, server, myGeneration).catch(crashed(server)));
+        else phoneHome(server, bootstrap, runningAtMs, myGeneration).catch(crashed(server));
       });
     },
-    stopAll() {
+    halt(server, destroy) {
+      if (scripts) track(scripts.halt(server, destroy).catch(crashed(server)));
+    },
+    async stopAll() {
       generation++;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       abort.abort();
       abort = new AbortController();
+      await Promise.all(pending);
+      await scripts?.stopAll();
     },
   };
 }

@@ -10,7 +10,7 @@ import { buildFaultBook } from './faults.ts';
 import { type Prng, createPrng, deriveSeed } from './prng.ts';
 import { createProject } from './projects.ts';
 import { buildRateLimiter } from './rate-limit.ts';
-import { type Reply, errorReply, parseJsonBody, readBody, send } from './respond.ts';
+import { type Reply, errorReply, parseJsonBody, readBody, send, sendRaw } from './respond.ts';
 import { buildRouter } from './router.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -18,7 +18,8 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
 import { SPEED_PROFILES, type SpeedName } from './speed.ts';
-import { createState, resetState } from './state.ts';
+import { metadataValue } from './metadata.ts';
+import { type BootMode, createState, resetState } from './state.ts';
 
 /**
  * A local Hetzner Cloud API: /v1 as the official spec describes it, /_sim to steer it. Plain
@@ -37,6 +38,12 @@ export interface SimulatorOptions {
    * asked for. Fixed tokens must be 64 alphanumeric characters.
    */
   project?: { name: string; token?: string; readOnlyToken?: string; rateLimit?: number; serverLimit?: number };
+  /**
+   * Who plays a booting server's machine (boot.ts): `simulated` (default) in JavaScript, or
+   * `script`, the user data's own agent run under /bin/sh in a sandbox. `script` runs code
+   * from user data on this host, so it needs a loopback `host`.
+   */
+  boot?: BootMode;
 }
 
 export interface Simulator {
@@ -50,6 +57,12 @@ const DEFAULT_HOST = '127.0.0.1';
 const CORRELATION_ID_BYTES = 8;
 const API_PREFIX = '/v1';
 const ADMIN_PREFIX = '/_sim';
+/**
+ * Each machine's metadata service (169.254.169.254 on Hetzner), per server:
+ * /_sim/machines/{id}/metadata + /hetzner/v1/metadata/{key}.
+ */
+const METADATA_PATH = /^\/_sim\/machines\/(\d{1,15})\/metadata\/hetzner\/v1\/metadata\/([a-z0-9_-]{1,64})$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** A PRNG whose stream restarts on reset(), so a reset simulator replays like a fresh one. */
 function resettablePrng(seed: number): Prng & { reset(): void } {
@@ -69,25 +82,34 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
   const speed = SPEED_PROFILES[options.speed];
   if (!speed) throw new Error(`unknown speed '${String(options.speed)}' (realistic, fast, instant)`);
   const random = resettablePrng(options.seed);
+  const bootMode = options.boot ?? 'simulated';
+  if (bootMode !== 'simulated' && bootMode !== 'script') throw new Error(`unknown boot mode '${String(bootMode)}' (simulated, script)`);
+  if (bootMode === 'script' && !LOOPBACK_HOSTS.has(host)) throw new Error(`boot mode 'script' runs user data on this host: listen on a loopback address, not ${host}`);
+  let port = options.port;
+  const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const deps: SimDeps = {
     state: createState(),
     speed,
     random,
     faults: buildFaultBook(options.seed),
-    boot: buildBootScheduler({ speed, random: createPrng(deriveSeed(options.seed, 'boot')), now: nowMs }),
+    boot: buildBootScheduler({
+      speed,
+      random: createPrng(deriveSeed(options.seed, 'boot')),
+      now: nowMs,
+      mode: bootMode,
+      metadataUrl: (serverId) => `${baseUrl()}/_sim/machines/${serverId}/metadata`,
+    }),
     rateLimiter: buildRateLimiter(),
     now: nowMs,
   };
   const control: PipelineControl = { hung: new Set(), delays: new Set() };
-  let port = options.port;
   let listening = false;
-  const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const createStartupProject = (): void => {
     if (options.project) createProject(deps.state, options.project, nowMs(), options.project);
   };
-  const resetAll = (): void => {
-    deps.boot.stopAll();
+  const resetAll = async (): Promise<void> => {
+    await deps.boot.stopAll();
     deps.faults.reset();
     deps.rateLimiter.clear();
     resetState(deps.state);
@@ -115,6 +137,11 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
     const url = new URL(req.url ?? '/', URL.canParse(req.url ?? '/', claimedBase) ? claimedBase : ownBase);
     if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) return api(req, res, url, correlationId);
     const headers = { 'X-Correlation-Id': correlationId };
+    const metadata = METADATA_PATH.exec(url.pathname);
+    if (metadata && req.method === 'GET') {
+      const value = metadataValue(deps.state.servers.get(Number(metadata[1])), metadata[2] ?? '', nowMs());
+      return sendRaw(res, value === null ? 404 : 200, 'text/plain', value ?? 'not found', headers);
+    }
     if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
       try {
         send(res, await handleAdmin(req, url), headers);
@@ -154,7 +181,7 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
       createStartupProject();
     },
     async stop() {
-      deps.boot.stopAll();
+      await deps.boot.stopAll();
       for (const timer of control.delays) clearTimeout(timer);
       control.delays.clear();
       if (!listening) return;

@@ -87,6 +87,18 @@ export interface BootRecord {
   heartbeatsSent: number;
   nodeId: string | null;
   lastError: string | null;
+  /** Who plays the machine: the simulator in JavaScript, or the user data's own script. */
+  mode: BootMode;
+  /** script mode: the agent's process id while it runs. */
+  pid: number | null;
+  /** script mode: the agent's last log lines (it never logs a secret). */
+  log: string[];
+}
+
+export type BootMode = 'simulated' | 'script';
+
+export function isBootMode(value: unknown): value is BootMode {
+  return value === 'simulated' || value === 'script';
 }
 
 export interface Server {

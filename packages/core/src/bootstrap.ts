@@ -1,8 +1,9 @@
 /**
  * The handoff between a new server and Hangar: the cloud-init user data that runs the
  * bootstrap, the one-time registration token in it, and the machine's two calls back
- * (POST /agent/register, POST /agent/heartbeat). docs/simulator.md ("The bootstrap contract")
- * is the contract; the simulator plays the machine's side.
+ * (POST /agent/register, POST /agent/heartbeat). docs/features/node-acquisition.md ("The
+ * bootstrap contract") is the contract; the machine's side is packages/core/agent/hangar-agent.sh,
+ * which the simulator runs in its script boot mode (or plays in JavaScript).
  *
  * Invariants:
  * - The registration token and the node credential are 256-bit random secrets. Only their
@@ -17,6 +18,7 @@
  *   recorded and the driver makes the moves, so the phases are always entered in order.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Node } from '@hangar/db/generated/prisma/client';
 import type { Phase } from '@hangar/domain/phases';
@@ -90,19 +92,55 @@ export function heartbeatOverdue(node: Pick<Node, 'phase' | 'lastHeartbeatAt'>, 
   return now - last > HEARTBEAT_OVERDUE_INTERVALS * heartbeatIntervalMs(config);
 }
 
-/** The bootstrap document as one line of JSON (the simulator and the script read it). */
+/** The bootstrap document as one line of JSON (the agent and the simulator read it). */
 export function bootstrapLine(apiUrl: string, registrationToken: string): string {
   return JSON.stringify({ hangarBootstrap: BOOTSTRAP_VERSION, apiUrl, registrationToken });
 }
 
+/** The machine agent (POSIX sh), one file, read once: what runs on every node's server. */
+export const AGENT_SCRIPT_URL = new URL('../agent/hangar-agent.sh', import.meta.url);
+const AGENT_SCRIPT = readFileSync(AGENT_SCRIPT_URL, 'utf8');
+/** Where the user data installs the agent, and the systemd unit that runs it. */
+export const AGENT_INSTALL_PATH = '/usr/local/bin/hangar-agent';
+export const AGENT_UNIT_PATH = '/etc/systemd/system/hangar-agent.service';
+
 /**
- * The cloud-init user data of a node's server: writes the bootstrap document and an agent
- * script, and runs the agent as a systemd service. The agent registers with the one-time token
- * (retrying transient failures), keeps the node credential it gets back in a 0600 file, and
- * sends a heartbeat every interval; it stops for good when Hangar answers 401/403/404/410.
+ * systemd runs the agent: restarted after a crash or a registration that gave up (exit 1), at
+ * most AGENT_START_LIMIT times an hour; never after exit 0 (Hangar said stop) or 2 (refused
+ * for good, or an unusable configuration).
+ */
+const AGENT_UNIT = `[Unit]
+Description=Hangar node agent (registration and heartbeats)
+After=network-online.target
+Wants=network-online.target
+StartLimitIntervalSec=3600
+StartLimitBurst=5
+[Service]
+ExecStart=${AGENT_INSTALL_PATH}
+Restart=on-failure
+RestartSec=30
+RestartPreventExitStatus=2
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** A YAML block scalar's lines: every line indented (empty lines stay empty). */
+function blockLines(text: string, indent: string): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => (line === '' ? '' : indent + line))
+    .join('\n');
+}
+
+/**
+ * The cloud-init user data of a node's server (a cloud-config; passes `cloud-init schema`):
+ * writes the bootstrap document (0600: it holds the one-time registration token), the agent
+ * (packages/core/agent/hangar-agent.sh, verbatim) and its systemd unit, and starts the unit.
  */
 export function buildUserData(input: { apiUrl: string; registrationToken: string }): string {
   const line = bootstrapLine(input.apiUrl.replace(/\/+$/, ''), input.registrationToken);
+  const indent = '      ';
   return `#cloud-config
 # Hangar node bootstrap. ${BOOTSTRAP_CONFIG_PATH} holds a one-time registration token.
 write_files:
@@ -110,64 +148,17 @@ write_files:
     permissions: '0600'
     owner: root:root
     content: |
-      ${line}
-  - path: /usr/local/bin/hangar-agent
+${indent}${line}
+  - path: ${AGENT_INSTALL_PATH}
     permissions: '0755'
     owner: root:root
     content: |
-      #!/bin/sh
-      # Registers this machine with Hangar once, then sends heartbeats.
-      set -u
-      CONF=${BOOTSTRAP_CONFIG_PATH}
-      STATE=/var/lib/hangar
-      mkdir -p "$STATE" && chmod 700 "$STATE"
-      field() { sed -n "s/.*\\"$1\\":\\"\\{0,1\\}\\([^\\",}]*\\).*/\\1/p" "$2"; }
-      API=$(field apiUrl "$CONF")
-      META=http://169.254.169.254/hetzner/v1/metadata
-      if [ ! -s "$STATE/credential" ]; then
-        TOKEN=$(field registrationToken "$CONF")
-        SERVER_ID=$(curl -fsS "$META/instance-id" || echo 0)
-        IPV4=$(curl -fsS "$META/public-ipv4" || true)
-        BODY=$(printf '{"registrationToken":"%s","serverId":%s,"hostname":"%s","ipv4":%s,"ipv6":null}' \\
-          "$TOKEN" "$SERVER_ID" "$(hostname)" "$( [ -n "$IPV4" ] && printf '"%s"' "$IPV4" || echo null)")
-        for WAIT in 2 4 8 16 32 0; do
-          CODE=$(curl -sS -o "$STATE/register.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$BODY" "$API/agent/register" || echo 000)
-          case "$CODE" in
-            200) break ;;
-            000|429|5??) sleep "$WAIT" ;;
-            *) echo "hangar-agent: registration refused ($CODE)" >&2; exit 1 ;;
-          esac
-        done
-        [ "$CODE" = 200 ] || exit 1
-        field nodeCredential "$STATE/register.json" > "$STATE/credential"
-        chmod 600 "$STATE/credential"
-        field heartbeatIntervalMs "$STATE/register.json" > "$STATE/interval"
-        # The token is spent: remove it from disk.
-        printf '{"hangarBootstrap":%s,"apiUrl":"%s"}\\n' ${BOOTSTRAP_VERSION} "$API" > "$CONF"
-        rm -f "$STATE/register.json"
-      fi
-      CREDENTIAL=$(cat "$STATE/credential")
-      INTERVAL_S=$(( $(cat "$STATE/interval") / 1000 )); [ "$INTERVAL_S" -ge 1 ] || INTERVAL_S=1
-      while :; do
-        UPTIME=$(cut -d. -f1 /proc/uptime)
-        CODE=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CREDENTIAL" -H 'Content-Type: application/json' \\
-          -d "{\\"healthy\\":true,\\"uptimeSeconds\\":$UPTIME}" "$API/agent/heartbeat" || echo 000)
-        case "$CODE" in 401|403|404|410) echo "hangar-agent: stopped by Hangar ($CODE)" >&2; exit 0 ;; esac
-        sleep "$INTERVAL_S"
-      done
-  - path: /etc/systemd/system/hangar-agent.service
+${blockLines(AGENT_SCRIPT, indent)}
+  - path: ${AGENT_UNIT_PATH}
     permissions: '0644'
+    owner: root:root
     content: |
-      [Unit]
-      Description=Hangar node agent (registration and heartbeats)
-      After=network-online.target
-      Wants=network-online.target
-      [Service]
-      ExecStart=/usr/local/bin/hangar-agent
-      Restart=on-failure
-      RestartSec=10
-      [Install]
-      WantedBy=multi-user.target
+${blockLines(AGENT_UNIT, indent)}
 runcmd:
   - [systemctl, daemon-reload]
   - [systemctl, enable, --now, hangar-agent.service]

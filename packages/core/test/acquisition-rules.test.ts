@@ -3,7 +3,11 @@
  * spec against a catalog, server names and labels, the bootstrap user data, and the NODE_*
  * table against docs/error-codes.md.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NODE_ERRORS, NODE_ERROR_CODES, nodeError, nodeErrorFromProvider } from '@hangar/domain/node-errors';
 import { HAPPY_PATH, NODE_PHASES, PhaseTransitionError, TRANSITIONS, assertTransition, canTransition, isTerminalPhase, nextAcquisitionPhase } from '@hangar/domain/phases';
@@ -11,13 +15,14 @@ import { providerErrorInfo } from '@hangar/domain/provider-errors';
 import { NodePhase } from '@hangar/db/generated/prisma/enums';
 import type { ProviderCatalog } from '@hangar/providers/provider';
 import { ipv6AddressOf } from '../src/acquisition.ts';
-import { buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
+import { AGENT_INSTALL_PATH, AGENT_SCRIPT_URL, AGENT_UNIT_PATH, BOOTSTRAP_CONFIG_PATH, buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
 import { PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, msLeftInPhase, phaseDeadlineMs } from '../src/deadlines.ts';
 import { nodeJobOptions } from '../src/node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specProblem } from '../src/node-spec.ts';
 import { RETRY_MAX_DELAY_MS, isTransient, retryDelayMs, retryPolicy } from '../src/retry-policy.ts';
 import { formatMs, timeoutError } from '../src/provider-steps.ts';
 import { ATTEMPT_LABEL, attemptOf, hangarLabels, serverNameFor } from '../src/server-labels.ts';
+import { readUserData } from '../../../apps/hetzner-sim/src/cloud-init.ts';
 
 describe('phases', () => {
   it('allows the happy path and nothing out of terminal CANCELLED/RELEASED', () => {
@@ -141,18 +146,53 @@ describe('server identity', () => {
 });
 
 describe('bootstrap user data', () => {
+  const userData = buildUserData({ apiUrl: 'http://127.0.0.1:4000/', registrationToken: `rt_${'x'.repeat(43)}` });
+
   it('is a cloud-config with the bootstrap JSON on one line, found the way the machine finds it', () => {
-    const userData = buildUserData({ apiUrl: 'http://127.0.0.1:4000/', registrationToken: 'rt_abc' });
     expect(userData.startsWith('#cloud-config\n')).toBe(true);
     const matches = userData.match(/\{"hangarBootstrap":1,[^\n]*\}/g);
     expect(matches).toHaveLength(1);
-    expect(JSON.parse(matches?.[0] ?? '')).toEqual({ hangarBootstrap: 1, apiUrl: 'http://127.0.0.1:4000', registrationToken: 'rt_abc' });
-    expect(userData).toContain('/etc/hangar/bootstrap.json');
-    expect(userData).toContain('/agent/register');
-    expect(userData).toContain('/agent/heartbeat');
-    expect(Buffer.byteLength(userData)).toBeLessThan(32 * 1024);
+    expect(JSON.parse(matches?.[0] ?? '')).toEqual({ hangarBootstrap: 1, apiUrl: 'http://127.0.0.1:4000', registrationToken: `rt_${'x'.repeat(43)}` });
+    // Hetzner's user_data limit is 32 KiB; a user's own cloud-config shares it.
+    expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
+  });
+
+  it('installs the agent file verbatim (one definition), its config 0600, and starts its unit', () => {
+    const plan = readUserData(userData);
+    const files = new Map(plan?.writeFiles.map((file) => [file.path, file]));
+    expect(files.get(BOOTSTRAP_CONFIG_PATH)?.mode).toBe(0o600);
+    expect(files.get(AGENT_INSTALL_PATH)?.content.toString('utf8')).toBe(readFileSync(AGENT_SCRIPT_URL, 'utf8'));
+    // The script and the builder name the same config path (the script's is relative to HANGAR_ROOT).
+    expect(readFileSync(AGENT_SCRIPT_URL, 'utf8')).toContain(`CONF="$ROOT${BOOTSTRAP_CONFIG_PATH}"`);
+    expect(files.get(AGENT_UNIT_PATH)?.content.toString('utf8')).toContain(`ExecStart=${AGENT_INSTALL_PATH}`);
+    expect(plan?.startedUnits).toEqual(['hangar-agent.service']);
+  });
+
+  it("passes cloud-init's own schema check (Debian's cloud-init)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hangar-user-data-'));
+    try {
+      const file = path.join(dir, 'user-data');
+      writeFileSync(file, userData);
+      const result = run('cloud-init', ['schema', '--config-file', file]);
+      expect(result, result.output).toMatchObject({ status: 0 });
+      expect(result.output).toContain('Valid cloud-config');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has an agent script that shellcheck finds clean (POSIX sh)', () => {
+    const result = run('shellcheck', ['--shell=sh', '--severity=style', fileURLToPath(AGENT_SCRIPT_URL)]);
+    expect(result, result.output).toMatchObject({ status: 0 });
   });
 });
+
+/** Runs a checker from Debian's packages; a missing one fails the test with the package to install. */
+function run(command: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) throw new Error(`${command} is required (apt-get install ${command === 'cloud-init' ? 'cloud-init' : 'shellcheck'}): ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
 
 describe('NODE_* errors', () => {
   it('carry retryable and hint from the table, and docs/error-codes.md lists every code with the same text', () => {

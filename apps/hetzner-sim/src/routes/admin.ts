@@ -57,7 +57,7 @@ function describeServer(server: Server, now: number): unknown {
   };
 }
 
-export function adminRoutes(deps: SimDeps, resetAll: () => void): AdminRoute[] {
+export function adminRoutes(deps: SimDeps, resetAll: () => Promise<void>): AdminRoute[] {
   const { state, faults } = deps;
   const findProject = (req: AdminRequest): Project => {
     const id = parseId(req.params.id);
@@ -177,8 +177,8 @@ export function adminRoutes(deps: SimDeps, resetAll: () => void): AdminRoute[] {
     {
       method: 'POST',
       pattern: '/_sim/reset',
-      handler: () => {
-        resetAll();
+      handler: async () => {
+        await resetAll();
         return { status: 200, body: { reset: true } };
       },
     },

@@ -122,7 +122,7 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       goneAtMs: null,
       deleteActionId: null,
       faults,
-      boot: { state: 'none', started: false, registerAttempts: 0, heartbeatsSent: 0, nodeId: null, lastError: null },
+      boot: { state: 'none', started: false, registerAttempts: 0, heartbeatsSent: 0, nodeId: null, lastError: null, mode: 'simulated', pid: null, log: [] },
     };
     state.servers.set(id, server);
     const runningAt = plannedRunningAt(server, t0);
@@ -219,6 +219,7 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
         replan(server, req.now, [{ atMs: req.now, status: 'deleting' }]);
         server.deleteActionId = action.id;
         server.goneAtMs = action.endMs;
+        deps.boot.halt(server, true);
         return { status: 200, body: { action: renderAction(action, req.now) } };
       },
     },
@@ -236,7 +237,11 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       pattern: '/servers/:id/actions/poweroff',
       handler: powerAction(
         'stop_server',
-        (_server, status, now, d) => (status === 'off' ? null : [{ atMs: now, status: 'stopping' }, { atMs: now + d, status: 'off' }]),
+        (server, status, now, d) => {
+          if (status === 'off') return null;
+          deps.boot.halt(server, false);
+          return [{ atMs: now, status: 'stopping' }, { atMs: now + d, status: 'off' }];
+        },
         speed.powerOffMs,
       ),
     },

@@ -29,7 +29,7 @@ export interface SimServer {
   labels: Record<string, string>;
   status: string;
   deleted: boolean;
-  boot: { state: string; registerAttempts: number; heartbeatsSent: number; nodeId: string | null; lastError: string | null } | null;
+  boot: { state: string; mode: string; pid: number | null; log: string[]; registerAttempts: number; heartbeatsSent: number; nodeId: string | null; lastError: string | null } | null;
 }
 
 /** One request in the simulator's log. */
@@ -79,12 +79,14 @@ export interface AcquisitionEnvOptions {
   seed?: number;
   /** The keyring's key (default: random); a worker in a child process needs the same one. */
   secretKey?: Buffer;
+  /** Who plays the machines: the simulator in JavaScript (default) or the real agent script. */
+  simBoot?: 'simulated' | 'script';
 }
 
 let names = 0;
 
 export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): Promise<AcquisitionEnv> {
-  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('fast', options.seed ?? 11)]);
+  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('fast', options.seed ?? 11, options.simBoot)]);
   const project = await createProject(sim, options.project ?? {});
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });

@@ -8,9 +8,9 @@ export type Simulator = ReturnType<typeof buildSimulator>;
 export type SimProject = { id: number; token: string; readOnlyToken: string };
 export type SimRequest = { method: string; path: string; query: string; status: number | null; errorCode: string | null; projectId: number | null };
 
-/** Starts a simulator on a free port. */
-export async function startSimulator(speed: 'fast' | 'instant' | 'realistic' = 'fast', seed = 7): Promise<Simulator> {
-  const sim = buildSimulator({ port: 0, speed, seed });
+/** Starts a simulator on a free port (`boot`: who plays the machines, see docs/simulator.md). */
+export async function startSimulator(speed: 'fast' | 'instant' | 'realistic' = 'fast', seed = 7, boot: 'simulated' | 'script' = 'simulated'): Promise<Simulator> {
+  const sim = buildSimulator({ port: 0, speed, seed, boot });
   await sim.start();
   return sim;
 }
