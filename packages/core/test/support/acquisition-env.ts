@@ -79,12 +79,14 @@ export interface AcquisitionEnvOptions {
   seed?: number;
   /** The keyring's key (default: random); a worker in a child process needs the same one. */
   secretKey?: Buffer;
+  /** Simulator speed (default fast). */
+  speed?: 'fast' | 'instant';
 }
 
 let names = 0;
 
 export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): Promise<AcquisitionEnv> {
-  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('fast', options.seed ?? 11)]);
+  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator(options.speed ?? 'fast', options.seed ?? 11)]);
   const project = await createProject(sim, options.project ?? {});
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
