@@ -18,6 +18,8 @@ trap 'rm -f "$results"' EXIT
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results"
 step "smoke: node acquisition against a running stack"
 bash scripts/smoke-node-acquisition.sh
+step "chaos: 10 acquisitions while workers, the API and Postgres are killed (docs/reliability.md)"
+npm run chaos -- --nodes 10 --kills 2
 
-# The plain closing line CI reads: the suite's counts, plus the smoke test.
-node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`\n${r.numPassedTests + 1} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
+# The plain closing line CI reads: the suite's counts, plus the smoke test and the chaos run.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`\n${r.numPassedTests + 2} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
