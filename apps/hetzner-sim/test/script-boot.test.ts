@@ -66,11 +66,11 @@ async function bootOf(id: number): Promise<Boot> {
 }
 
 async function heartbeatsReach(count: number): Promise<void> {
-  await waitFor(() => (hangar.heartbeats().length >= count ? true : undefined), 15_000, `${count} heartbeats`);
+  await waitFor(() => (hangar.heartbeats().length >= count ? true : undefined), `${count} heartbeats`);
 }
 
 async function runningPid(id: number): Promise<number> {
-  return waitFor(async () => (await bootOf(id)).pid ?? undefined, 15_000, 'agent process');
+  return waitFor(async () => (await bootOf(id)).pid ?? undefined, 'agent process');
 }
 
 /** The machine's root directory (the agent runs in it). */
@@ -94,7 +94,7 @@ describe('script boot', () => {
   it('runs the user data agent: registers with the metadata service facts, then heartbeats at the interval it was given', async () => {
     hangar.heartbeatIntervalMs = 150;
     const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(1) }), 'web-agent');
-    const register = await waitFor(() => hangar.registers()[0], 15_000, 'register call');
+    const register = await waitFor(() => hangar.registers()[0], 'register call');
     const server = (await api('GET', `/servers/${id}`)).json.server;
     expect(register.body).toEqual({ registrationToken: TOKEN(1), serverId: id, hostname: 'web-agent', ipv4: server.public_net.ipv4.ip, ipv6: null });
     await heartbeatsReach(3);
@@ -125,7 +125,7 @@ describe('script boot', () => {
     await heartbeatsReach(1);
     const pid = await runningPid(id);
     hangar.heartbeatStatus = 410;
-    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 15_000, 'the agent to stop');
+    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 'the agent to stop');
     expect(groupAlive(pid)).toBe(false);
     expect((await bootOf(id)).lastError).toMatch(/answered 410 to a heartbeat/);
     const count = hangar.heartbeats().length;
@@ -148,7 +148,7 @@ describe('script boot', () => {
   it('does not retry a registration Hangar refused for good (400), and is not restarted', async () => {
     hangar.registerStatuses = [400];
     const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(4) }));
-    await waitFor(async () => ((await bootOf(id)).state === 'gave_up' ? true : undefined), 15_000, 'give up');
+    await waitFor(async () => ((await bootOf(id)).state === 'gave_up' ? true : undefined), 'give up');
     expect(hangar.registers()).toHaveLength(1);
     expect(hangar.heartbeats()).toEqual([]);
     expect((await bootOf(id)).lastError).toMatch(/refused the registration \(400\)/);
@@ -168,9 +168,9 @@ describe('script boot', () => {
     const pid = await runningPid(id);
     const root = await rootOf(pid);
     expect((await api('DELETE', `/servers/${id}`)).status).toBe(200);
-    await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 15_000, 'the agent to exit');
+    await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 'the agent to exit');
     expect(groupAlive(pid)).toBe(false);
-    await waitFor(async () => (await stat(root).then(() => undefined, () => true)), 15_000, 'the disk to go');
+    await waitFor(async () => (await stat(root).then(() => undefined, () => true)), 'the disk to go');
     expect((await bootOf(id)).state).toBe('stopped');
     expect((await bootOf(id)).log.at(-1)).toMatch(/stopping \(SIGTERM\)/);
   });
@@ -180,9 +180,9 @@ describe('script boot', () => {
     await heartbeatsReach(1);
     const pid = await runningPid(id);
     expect((await api('POST', `/servers/${id}/actions/poweroff`)).status).toBe(201);
-    await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 15_000, 'the agent to exit');
+    await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 'the agent to exit');
     expect(groupAlive(pid)).toBe(false);
-    await waitFor(async () => ((await api('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 15_000, 'off');
+    await waitFor(async () => ((await api('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 'off');
     const count = hangar.heartbeats().length;
     expect((await api('POST', `/servers/${id}/actions/poweron`)).status).toBe(201);
     await heartbeatsReach(count + 2);
@@ -193,7 +193,7 @@ describe('script boot', () => {
   it('faults only the JavaScript machine can play are played by it', async () => {
     await t.admin('POST', '/faults', { heartbeatStopsAfter: 2, times: 1 });
     const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(8) }));
-    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 15_000, 'heartbeats to stop');
+    await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 'heartbeats to stop');
     expect(await bootOf(id)).toMatchObject({ mode: 'simulated', pid: null });
     expect(hangar.heartbeats()).toHaveLength(2);
   });
@@ -224,7 +224,7 @@ describe('stop()', () => {
     try {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      const [, url, token] = await waitFor(() => /listening on (\S+) [\s\S]*HCLOUD_TOKEN=(\w+)/.exec(out) ?? undefined, 15_000, 'the simulator to start');
+      const [, url, token] = await waitFor(() => /listening on (\S+) [\s\S]*HCLOUD_TOKEN=(\w+)/.exec(out) ?? undefined, 'the simulator to start');
       const created = await request(`${url}/v1/servers`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },

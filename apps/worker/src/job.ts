@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'pg-boss';
+import type { Job, Queue, WorkOptions } from 'pg-boss';
 import type { CoreDeps } from '@hangar/core/deps';
 
 /** One pg-boss job: its queue, its handler (a thin call into packages/core), and an optional cron. */
@@ -15,4 +15,6 @@ export interface JobDefinition<Data extends object = object> {
    * use the same options.
    */
   queue?: Omit<Queue, 'name'>;
+  /** How a worker polls this queue and refreshes heartbeats (pg-boss work options, without localConcurrency). */
+  work?: Omit<WorkOptions, 'localConcurrency' | 'batchSize'>;
 }

@@ -16,7 +16,7 @@ export function buildWorker(deps: CoreDeps): Worker {
     async start() {
       for (const job of JOBS) {
         await deps.boss.createQueue(job.name, job.queue);
-        await deps.boss.work(job.name, { localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
+        await deps.boss.work(job.name, { ...job.work, localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
           for (const one of jobs) await job.handler(deps, one as never);
         });
         started.push(job.name);

@@ -32,13 +32,13 @@ import { isProviderError } from '@hangar/providers/provider-error';
 import type { ProviderAdapter, ProviderServer } from '@hangar/providers/provider';
 import { sleep } from '@hangar/providers/sleep';
 import { buildUserData, newRegistrationToken, registrationExpiresAt } from './bootstrap.ts';
-import { msLeftInPhase, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
+import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { specProblem } from './node-spec.ts';
-import { transition, whenNode } from './node-state.ts';
+import { holdPhaseClock, transition, whenNode } from './node-state.ts';
 import { openConnectionAdapter, readCatalog } from './provider-connections.ts';
-import { Interrupted, StepFailure, errorJson, formatMs, note, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
+import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
 import { attemptOf, hangarLabels } from './server-labels.ts';
 
@@ -142,12 +142,21 @@ export async function provisionNode(deps: CoreDeps, nodeId: string, options: { s
       await failNode(deps, node, node.error as unknown as NodeError, { signal: jobSignal });
       return DONE;
     }
-    const leftMs = msLeftInPhase(node.phase, node.phaseEnteredAt, deps.config.deadlineScale);
-    if (leftMs <= 0) {
-      await failNode(deps, node, timeoutError(node.phase, isTimedPhase(node.phase) ? PHASE_TIMEOUT_CODES[node.phase] : 'PROVIDER_TIMEOUT'), { signal: jobSignal });
-      return DONE;
+    const deadlineMs = phaseDeadlineMs(node.phase, deps.config.deadlineScale);
+    // The phase's clock runs while this run holds the node (deadlines.ts): a resumed job does not count the time nobody held it.
+    const clock = deadlineMs === null ? null : await holdPhaseClock(deps, node);
+    let outcome: ProvisionOutcome | null;
+    try {
+      const leftMs = clock === null || deadlineMs === null ? Number.POSITIVE_INFINITY : deadlineMs - clock.usedMs();
+      if (leftMs <= 0) {
+        await clock?.stop();
+        await failNode(deps, node, timeoutError(node.phase, isTimedPhase(node.phase) ? PHASE_TIMEOUT_CODES[node.phase] : 'PROVIDER_TIMEOUT'), { signal: jobSignal });
+        return DONE;
+      }
+      outcome = await runStep(deps, node, jobSignal, leftMs);
+    } finally {
+      await clock?.stop();
     }
-    const outcome = await runStep(deps, node, jobSignal, leftMs);
     if (outcome !== null) return outcome;
   }
 }
@@ -329,13 +338,16 @@ async function waitForServer(step: Step): Promise<void> {
 
   for (const [index, actionId] of actionIds.entries()) {
     const label = index === 0 ? 'creating the server' : 'starting the server';
-    const action = await withRetries(step.scope, `follow action ${actionId} (${label})`, (signal) =>
+    const what = `follow action ${actionId} (${label})`;
+    const retries = retryEvents(step.scope, what);
+    const action = await withRetries(step.scope, what, (signal) =>
       adapter.waitForAction(actionId, {
         signal,
         deadlineMs: Math.max(1, step.scope.deadlineAt - Date.now()),
         onProgress: (progress) => show(Math.floor((index * 100 + progress) / actionIds.length), label),
+        onRetry: retries.onRetry,
       }),
-    );
+    ).finally(() => retries.settled());
     await writes;
     if (action.status === 'error') {
       const info = action.error ?? providerErrorInfo('PROVIDER_ACTION_FAILED', { message: `action ${actionId} failed` });

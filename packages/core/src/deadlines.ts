@@ -4,8 +4,17 @@
  * HangarConfig.deadlineScale (HANGAR_DEADLINE_SCALE): production keeps 1, tests shrink them.
  *
  * QUEUED has no deadline on purpose: a node waits for a free worker as long as it takes and
- * is never failed because Hangar itself was busy or down. The clock of a phase starts at
- * Node.phaseEnteredAt, so a worker that restarts picks up the same deadline.
+ * is never failed because Hangar itself was busy or down.
+ *
+ * The phase clock: a deadline counts the time a worker held the node's job, not the wall clock
+ * since the phase began, so Hangar being down (every worker killed, Postgres restarting) never
+ * fails a node. The node row carries the clock: `phaseUsedMs`, the deadline time used up to
+ * `phaseClockAt`. Entering a phase sets both (0, now); the job's holder renews the clock at
+ * least every PHASE_CLOCK_RENEW_MS (used += now − clockAt, clockAt = now). Time since the last
+ * renewal counts only up to PHASE_CLOCK_LEASE_MS: a holder that died stops renewing, so the
+ * gap until a new worker resumes the job counts for at most the lease, and anything beyond it
+ * was time nobody held the job. A run that hands its slot back on purpose (a booting machine)
+ * is followed by the next job within the lease, so the machine's time keeps counting.
  */
 import type { NodeErrorCode } from '@hangar/domain/node-errors';
 import type { Phase } from '@hangar/domain/phases';
@@ -58,14 +67,25 @@ export function phaseDeadlineMs(phase: Phase, scale: number): number | null {
   return Math.max(1, Math.round(PHASE_DEADLINES_MS[phase] * scale));
 }
 
-/** When a node that entered `phase` at `enteredAt` runs out of time (epoch ms); null without a deadline. */
-export function phaseDeadlineAt(phase: Phase, enteredAt: Date, scale: number): number | null {
-  const deadline = phaseDeadlineMs(phase, scale);
-  return deadline === null ? null : enteredAt.getTime() + deadline;
+/** A running holder brings the phase clock up to date this often. */
+export const PHASE_CLOCK_RENEW_MS = 2_000;
+/** Time after the last renewal that still counts: longer than a renewal period plus a hand-back (follow-up job start and poll). */
+export const PHASE_CLOCK_LEASE_MS = 5_000;
+
+/** The phase clock of a node (Node.phaseUsedMs, Node.phaseClockAt). */
+export interface PhaseClock {
+  phaseUsedMs: number;
+  phaseClockAt: Date;
 }
 
-/** Milliseconds left in the phase (negative once past); +Infinity for phases without a deadline. */
-export function msLeftInPhase(phase: Phase, enteredAt: Date, scale: number, now: number = Date.now()): number {
-  const at = phaseDeadlineAt(phase, enteredAt, scale);
-  return at === null ? Number.POSITIVE_INFINITY : at - now;
+/** Deadline time the phase has used at `now`: the stored time plus at most one lease since the last renewal. */
+export function phaseUsedMs(clock: PhaseClock, now: number = Date.now()): number {
+  const sinceRenewal = Math.min(PHASE_CLOCK_LEASE_MS, Math.max(0, now - clock.phaseClockAt.getTime()));
+  return clock.phaseUsedMs + sinceRenewal;
+}
+
+/** Milliseconds left in the phase at `now` (negative once past); +Infinity for phases without a deadline. */
+export function msLeftInPhase(phase: Phase, clock: PhaseClock, scale: number, now: number = Date.now()): number {
+  const deadline = phaseDeadlineMs(phase, scale);
+  return deadline === null ? Number.POSITIVE_INFINITY : deadline - phaseUsedMs(clock, now);
 }

@@ -1,13 +1,19 @@
 import { PgBoss } from 'pg-boss';
 import type { Logger } from './logger.ts';
 
-/** How often pg-boss looks for jobs whose worker died (their heartbeat stopped). */
-const SUPERVISE_INTERVAL_SECONDS = 10;
+/**
+ * How often pg-boss fails jobs whose heartbeat stopped. Both of pg-boss's timers gate that sweep
+ * (it runs inside the monitor pass, at most every max(supervise, monitor) seconds; both default
+ * to 60 s, which is what let a killed worker's job sit for up to a minute). The pass also
+ * refreshes queue statistics, cheap at Hangar's queue sizes.
+ */
+export const SUPERVISE_INTERVAL_SECONDS = 2;
 
 /**
- * The one way Hangar builds its pg-boss instance (launcher, tests): schema `pgboss`, LISTEN/NOTIFY
- * wake-ups for queues created with `notify: true` (polling stays as the floor), and a short
- * supervision interval so a killed worker's job is retried within seconds.
+ * The one way Hangar builds its pg-boss instance (launcher, worker processes, tests): schema
+ * `pgboss`, LISTEN/NOTIFY wake-ups for queues created with `notify: true` (each worker's own
+ * polling interval stays as the floor, node-jobs.ts NODE_JOB_POLL_SECONDS), and a short
+ * supervision pass so a killed worker's job is retried within seconds.
  */
 export function createJobQueue(databaseUrl: string, log: Logger): PgBoss {
   const boss = new PgBoss({
@@ -15,6 +21,7 @@ export function createJobQueue(databaseUrl: string, log: Logger): PgBoss {
     schema: 'pgboss',
     useListenNotify: true,
     superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    monitorIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
   });
   boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
   return boss;

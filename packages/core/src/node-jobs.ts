@@ -3,17 +3,25 @@
  *
  * node_provision and node_release use the `stately` policy keyed by node id: at most one job
  * per node is active and at most one waits, so a node is never driven by two handlers at once
- * and repeated sends (cancel, reconcile, a re-enqueue) collapse into one. A job whose worker
- * died stops heartbeating and is retried by pg-boss after NODE_JOB_HEARTBEAT_SECONDS; the
- * handler reads the node's phase and continues from there.
+ * and repeated sends (cancel, reconcile, a re-enqueue) collapse into one.
+ *
+ * A job whose worker died (SIGKILL, a lost machine) moves again within
+ * NODE_JOB_RESUME_BOUND_SECONDS of a worker being available: its heartbeat (refreshed every
+ * NODE_JOB_HEARTBEAT_REFRESH_SECONDS) goes stale after NODE_JOB_HEARTBEAT_SECONDS, pg-boss's
+ * supervision pass (job-queue.ts SUPERVISE_INTERVAL_SECONDS) puts it back as a retry
+ * NODE_JOB_RETRY_DELAY_SECONDS later, and an idle worker fetches it within
+ * NODE_JOB_POLL_SECONDS (NOTIFY does not fire for retries). The handler reads the node's phase
+ * and continues from there; the time nobody held the job does not count against the phase's
+ * deadline (deadlines.ts).
  *
  * Queues must exist before the first send, with these options: ensureNodeQueues() is
  * idempotent and runs at API start and before the worker starts (a queue created elsewhere
  * without the policy cannot be changed afterwards, pg-boss keeps the first definition).
  */
-import type { PgBoss, Queue, SendOptions } from 'pg-boss';
+import type { PgBoss, Queue, SendOptions, WorkOptions } from 'pg-boss';
 import type { HangarConfig } from './config.ts';
 import { PHASE_DEADLINES_MS } from './deadlines.ts';
+import { SUPERVISE_INTERVAL_SECONDS } from './job-queue.ts';
 
 /** Drives a node from QUEUED to READY (acquisition.ts). Data: NodeJobData. */
 export const NODE_PROVISION_QUEUE = 'node_provision';
@@ -26,11 +34,30 @@ export const RECONCILE_CRON = '*/5 * * * *';
 
 /** A dead worker's job is retried after this many seconds without a heartbeat (pg-boss minimum: 10). */
 export const NODE_JOB_HEARTBEAT_SECONDS = 10;
-/** Unexpected failures of a handler (database down, a bug) retried this often before pg-boss gives up. */
-export const NODE_JOB_RETRY_LIMIT = 20;
-/** First pg-boss retry delay (seconds), doubled up to NODE_JOB_RETRY_DELAY_MAX_SECONDS. */
-export const NODE_JOB_RETRY_DELAY_SECONDS = 2;
-export const NODE_JOB_RETRY_DELAY_MAX_SECONDS = 120;
+/** A running handler refreshes its job's heartbeat this often (pg-boss default: half the heartbeat). */
+export const NODE_JOB_HEARTBEAT_REFRESH_SECONDS = 2;
+/**
+ * Failures of a handler (a killed worker, the database down, a bug) retried this often before
+ * pg-boss gives up; the reconcile job restarts a node whose job gave up.
+ */
+export const NODE_JOB_RETRY_LIMIT = 50;
+/**
+ * The pause before a failed job runs again. Flat, not exponential: the usual failure is a
+ * killed worker, and a node killed three times must not wait longer each time. A handler that
+ * keeps throwing ends after NODE_JOB_RETRY_LIMIT tries; the provider's own transient failures
+ * never reach here, the driver retries them in place with backoff (retry-policy.ts).
+ */
+export const NODE_JOB_RETRY_DELAY_SECONDS = 1;
+/**
+ * How often an idle worker of a node queue looks for jobs. New jobs wake workers at once over
+ * NOTIFY; retries of a dead worker's job and jobs queued while every slot was busy are found by
+ * this poll (pg-boss's default with NOTIFY is 30 s, which also made a worker finishing a short
+ * job wait out the rest of those 30 s before taking the next one of a backlog).
+ */
+export const NODE_JOB_POLL_SECONDS = 2;
+/** Worst case from a worker's death to its job running again with a worker available (seconds). */
+export const NODE_JOB_RESUME_BOUND_SECONDS =
+  NODE_JOB_HEARTBEAT_SECONDS + SUPERVISE_INTERVAL_SECONDS + NODE_JOB_RETRY_DELAY_SECONDS + NODE_JOB_POLL_SECONDS;
 /** Never expire a running job before this (the handler also hands back its slot while it waits for a machine). */
 export const NODE_JOB_MIN_EXPIRE_SECONDS = 30 * 60;
 
@@ -43,11 +70,17 @@ const NODE_QUEUE_OPTIONS: Omit<Queue, 'name'> = {
   policy: 'stately',
   retryLimit: NODE_JOB_RETRY_LIMIT,
   retryDelay: NODE_JOB_RETRY_DELAY_SECONDS,
-  retryBackoff: true,
-  retryDelayMax: NODE_JOB_RETRY_DELAY_MAX_SECONDS,
+  retryBackoff: false,
   expireInSeconds: NODE_JOB_MIN_EXPIRE_SECONDS,
   heartbeatSeconds: NODE_JOB_HEARTBEAT_SECONDS,
   notify: true,
+};
+
+/** How a worker process works a node queue (with its own localConcurrency). */
+export const NODE_WORK_OPTIONS: WorkOptions = {
+  pollingIntervalSeconds: NODE_JOB_POLL_SECONDS,
+  notifyPollingIntervalSeconds: NODE_JOB_POLL_SECONDS,
+  heartbeatRefreshSeconds: NODE_JOB_HEARTBEAT_REFRESH_SECONDS,
 };
 
 /** The options a node queue is created with (the worker's job definitions use them too). */
@@ -67,7 +100,7 @@ export const NODE_QUEUES: ReadonlyArray<Queue> = [
 ];
 
 /**
- * Creates the queues (idempotent). Fails loudly when a queue exists with another policy (it
+ * Creates the queues (idempotent) and applies their current options. Fails loudly when a queue exists with another policy (it
  * was created elsewhere without these options and cannot be changed).
  */
 export async function ensureNodeQueues(boss: PgBoss): Promise<void> {
@@ -78,6 +111,9 @@ export async function ensureNodeQueues(boss: PgBoss): Promise<void> {
     if (existing && existing.policy !== queue.policy) {
       throw new Error(`pg-boss queue ${name} exists with policy "${existing.policy}" instead of "${queue.policy}"; delete the queue (it is recreated at start)`);
     }
+    // A queue created by an older Hangar keeps its first options: bring retries and heartbeat up to date.
+    const { policy: _policy, ...updatable } = options;
+    await boss.updateQueue(name, updatable);
   }
 }
 

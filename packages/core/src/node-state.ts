@@ -8,6 +8,7 @@
 import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodeError } from '@hangar/domain/node-errors';
 import { assertTransition, type Phase } from '@hangar/domain/phases';
+import { PHASE_CLOCK_RENEW_MS, phaseUsedMs, type PhaseClock } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { errorJson } from './provider-steps.ts';
@@ -34,11 +35,12 @@ export interface PhaseChange {
 export async function enterPhase(tx: Tx, node: Pick<Node, 'id' | 'phase'>, to: Phase, change: PhaseChange): Promise<void> {
   assertTransition(node.phase, to);
   const error = change.error ?? null;
+  const now = new Date();
   await appendEvent(
     tx,
     node.id,
     { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) },
-    { ...change.update, phase: to, phaseEnteredAt: new Date(), ...(to === 'FAILED' ? { error: errorJson(error) } : {}) },
+    { ...change.update, phase: to, phaseEnteredAt: now, phaseUsedMs: 0, phaseClockAt: now, ...(to === 'FAILED' ? { error: errorJson(error) } : {}) },
   );
 }
 
@@ -72,4 +74,40 @@ export async function transition(deps: CoreDeps, nodeId: string, expected: Expec
     return true;
   });
   return done === true;
+}
+
+/**
+ * The phase clock while a job holds the node (deadlines.ts): renewed at once (the gap since the
+ * last renewal counts for at most one lease) and then every PHASE_CLOCK_RENEW_MS until stopped.
+ * Only the job's holder renews (node queues are stately: one holder per node), and only while
+ * the node is still in the phase and attempt it was read in. `usedMs()` is the deadline time
+ * the phase has used, as of now.
+ */
+export async function holdPhaseClock(
+  deps: CoreDeps,
+  node: Pick<Node, 'id' | 'phase' | 'attempt'> & PhaseClock,
+): Promise<{ usedMs(): number; stop(): Promise<void> }> {
+  let clock: PhaseClock = { phaseUsedMs: node.phaseUsedMs, phaseClockAt: node.phaseClockAt };
+  let writing: Promise<void> = Promise.resolve();
+  const renew = () => {
+    writing = writing
+      .then(async () => {
+        const now = Date.now();
+        const next: PhaseClock = { phaseUsedMs: Math.round(phaseUsedMs(clock, now)), phaseClockAt: new Date(now) };
+        await deps.db.node.updateMany({ where: { id: node.id, phase: node.phase, attempt: node.attempt }, data: next });
+        clock = next;
+      })
+      .catch((error: unknown) => deps.log.warn({ err: error, nodeId: node.id }, 'could not renew the phase clock'));
+    return writing;
+  };
+  await renew();
+  const timer = setInterval(() => void renew(), PHASE_CLOCK_RENEW_MS);
+  timer.unref();
+  return {
+    usedMs: () => phaseUsedMs(clock),
+    async stop() {
+      clearInterval(timer);
+      await writing;
+    },
+  };
 }

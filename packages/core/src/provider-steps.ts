@@ -11,7 +11,7 @@ import { HangarError } from '@hangar/domain/api-errors';
 import { nodeError, nodeErrorFromProvider, isNodeErrorCode, type NodeError, type NodeErrorCode } from '@hangar/domain/node-errors';
 import type { Phase } from '@hangar/domain/phases';
 import { isProviderErrorCode, providerErrorInfo, type ProviderErrorCode, type ProviderErrorInfo } from '@hangar/domain/provider-errors';
-import { isProviderError } from '@hangar/providers/provider-error';
+import { isProviderError, type ProviderError } from '@hangar/providers/provider-error';
 import { rateLimitBudgetFor, rateLimitKey } from '@hangar/providers/rate-limit';
 import { sleep } from '@hangar/providers/sleep';
 import type { CoreDeps } from './deps.ts';
@@ -145,6 +145,27 @@ export async function withRetries<T>(scope: StepScope, what: string, call: (sign
       }
     }
   }
+}
+
+/**
+ * RETRY events for the retries a provider call makes inside itself (the polls of an action,
+ * packages/providers action-polling.ts): `onRetry` goes to the call, `settled()` waits until
+ * every event is written (call it before the step moves on).
+ */
+export function retryEvents(scope: StepScope, what: string): {
+  onRetry(retry: { error: ProviderError; retry: number; waitMs: number }): void;
+  settled(): Promise<void>;
+} {
+  let writes: Promise<void> = Promise.resolve();
+  return {
+    onRetry({ error, retry, waitMs }) {
+      const message = `${error.code} while trying to ${what} (${error.info.message}); retry ${retry} in ${formatMs(waitMs)}`;
+      writes = writes
+        .then(() => note(scope.deps, scope.node.id, { phase: scope.node.phase, kind: 'RETRY', attempt: retry, message }))
+        .catch((failure: unknown) => scope.deps.log.warn({ err: failure, nodeId: scope.node.id }, 'could not record a retry'));
+    },
+    settled: () => writes,
+  };
 }
 
 /** "850 ms", "2.4 s", "1 min 5 s": waits as a person reads them. */

@@ -10,10 +10,10 @@ import { nodeErrorFromProvider } from '@hangar/domain/node-errors';
 import { providerErrorInfo } from '@hangar/domain/provider-errors';
 import type { ProviderAdapter, ProviderServer } from '@hangar/providers/provider';
 import type { CoreDeps } from './deps.ts';
-import { msLeftInPhase, phaseDeadlineMs, RELEASING_DEADLINE_MS } from './deadlines.ts';
-import { transition } from './node-state.ts';
+import { phaseDeadlineMs, RELEASING_DEADLINE_MS } from './deadlines.ts';
+import { holdPhaseClock, transition } from './node-state.ts';
 import { openConnectionAdapter } from './provider-connections.ts';
-import { Interrupted, StepFailure, note, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
+import { Interrupted, StepFailure, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { NODE_ID_LABEL } from './server-labels.ts';
 
 /** Every server at the provider carrying the node's label (any attempt), deleting ones included. */
@@ -30,9 +30,11 @@ export async function deleteServers(scope: StepScope, adapter: ProviderAdapter, 
     await note(scope.deps, scope.node.id, { phase: scope.node.phase, kind: 'INFO', message: `deleting server ${server.id} (${server.name}): ${reason}` });
     const { actionId } = await withRetries(scope, `delete server ${server.id}`, (signal) => adapter.deleteServer(server.id, { signal }));
     if (actionId !== null) {
-      const action = await withRetries(scope, `wait for server ${server.id} to be deleted`, (signal) =>
-        adapter.waitForAction(actionId, { signal, deadlineMs: Math.max(1, scope.deadlineAt - Date.now()) }),
-      );
+      const what = `wait for server ${server.id} to be deleted`;
+      const retries = retryEvents(scope, what);
+      const action = await withRetries(scope, what, (signal) =>
+        adapter.waitForAction(actionId, { signal, deadlineMs: Math.max(1, scope.deadlineAt - Date.now()), onRetry: retries.onRetry }),
+      ).finally(() => retries.settled());
       if (action.status === 'error') {
         const info = action.error ?? providerErrorInfo('PROVIDER_ACTION_FAILED', { message: `delete action ${actionId} failed` });
         throw new StepFailure(nodeErrorFromProvider(info, { code: 'PROVIDER_ACTION_FAILED', message: `the provider could not delete server ${server.id}: ${info.message}` }));
@@ -79,7 +81,25 @@ export async function runRelease(deps: CoreDeps, nodeId: string, options: { sign
   if (!node || node.phase !== 'RELEASING') return;
   const connection = await deps.db.providerConnection.findUniqueOrThrow({ where: { id: node.providerConnectionId } });
   const expected = { phase: 'RELEASING' as const, attempt: node.attempt };
-  const leftMs = msLeftInPhase('RELEASING', node.phaseEnteredAt, deps.config.deadlineScale);
+  // The deadline counts only while a worker holds the release (deadlines.ts).
+  const clock = await holdPhaseClock(deps, node);
+  try {
+    await releaseHeld(deps, node, connection, expected, clock.usedMs(), options);
+  } finally {
+    await clock.stop();
+  }
+}
+
+async function releaseHeld(
+  deps: CoreDeps,
+  node: Node,
+  connection: ProviderConnection,
+  expected: { phase: 'RELEASING'; attempt: number },
+  usedMs: number,
+  options: { signal?: AbortSignal },
+): Promise<void> {
+  const nodeId = node.id;
+  const leftMs = (phaseDeadlineMs('RELEASING', deps.config.deadlineScale) ?? RELEASING_DEADLINE_MS) - usedMs;
   if (leftMs <= 0) {
     const error = timeoutError('RELEASING', 'PROVIDER_TIMEOUT');
     await transition(deps, nodeId, expected, 'FAILED', { message: `release failed: ${error.message}`, error });
@@ -110,8 +130,10 @@ export async function runRelease(deps: CoreDeps, nodeId: string, options: { sign
       return;
     }
     if (error instanceof Interrupted && !options.signal?.aborted) {
-      // The deadline: the next look fails the release with PROVIDER_TIMEOUT.
-      return runRelease(deps, nodeId, options);
+      // The deadline passed while this worker held the release.
+      const timeout = timeoutError('RELEASING', 'PROVIDER_TIMEOUT');
+      await transition(deps, nodeId, expected, 'FAILED', { message: `release failed: ${timeout.message}`, error: timeout });
+      return;
     }
     throw error;
   }

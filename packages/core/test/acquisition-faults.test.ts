@@ -52,6 +52,20 @@ describe('rate limits', () => {
   });
 });
 
+describe('action polling', () => {
+  it('a poll of the create action that fails and is repeated is a RETRY event on the timeline', async () => {
+    await env.addFault({ method: 'GET', pathRegex: '^/actions/', error: { code: 'unavailable', message: 'service unavailable', status: 503 }, times: 1 });
+    const created = await env.createNode();
+    await env.waitForPhase(created.id, 'READY', 60_000);
+    const events = await env.events(created.id);
+    expect(phasesOf(events)).toEqual(HAPPY_PATH);
+    const retries = events.filter((event) => event.kind === 'RETRY');
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ phase: 'WAITING_FOR_SERVER', attempt: 1 });
+    expect(retries[0]?.message).toMatch(/^PROVIDER_UNAVAILABLE while trying to follow action \d+ \(creating the server\) .*; retry 1 in /);
+  });
+});
+
 describe('a token revoked mid-way', () => {
   it('ends PROVIDER_AUTH_FAILED, marks the connection INVALID; after a rotation, reconcile deletes the server it left', async () => {
     const { project, connection } = await env.newConnection();

@@ -16,7 +16,7 @@ import { NodePhase } from '@hangar/db/generated/prisma/enums';
 import type { ProviderCatalog } from '@hangar/providers/provider';
 import { ipv6AddressOf } from '../src/acquisition.ts';
 import { AGENT_INSTALL_PATH, AGENT_SCRIPT_URL, AGENT_UNIT_PATH, BOOTSTRAP_CONFIG_PATH, buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
-import { PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, msLeftInPhase, phaseDeadlineMs } from '../src/deadlines.ts';
+import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, VALIDATING_DEADLINE_MS, msLeftInPhase, phaseDeadlineMs, phaseUsedMs } from '../src/deadlines.ts';
 import { nodeJobOptions } from '../src/node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specProblem } from '../src/node-spec.ts';
 import { RETRY_MAX_DELAY_MS, isTransient, retryDelayMs, retryPolicy } from '../src/retry-policy.ts';
@@ -49,8 +49,18 @@ describe('deadlines', () => {
     expect(phaseDeadlineMs('PROVISIONING', 1)).toBe(600_000);
     expect(phaseDeadlineMs('PROVISIONING', 0.01)).toBe(6_000);
     expect(phaseDeadlineMs('QUEUED', 1)).toBeNull();
-    expect(msLeftInPhase('QUEUED', new Date(0), 1)).toBe(Number.POSITIVE_INFINITY);
-    expect(msLeftInPhase('VALIDATING', new Date(1_000), 1, 31_000)).toBe(30_000);
+    expect(msLeftInPhase('QUEUED', { phaseUsedMs: 0, phaseClockAt: new Date(0) }, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(msLeftInPhase('VALIDATING', { phaseUsedMs: 0, phaseClockAt: new Date(1_000) }, 1, 3_000)).toBe(58_000);
+  });
+
+  it('count only the time a worker held the job: a gap after the last renewal counts for at most one lease', () => {
+    const clock = { phaseUsedMs: 20_000, phaseClockAt: new Date(100_000) };
+    expect(phaseUsedMs(clock, 101_000)).toBe(21_000); // a holder between renewals
+    expect(phaseUsedMs(clock, 100_000 + PHASE_CLOCK_LEASE_MS)).toBe(20_000 + PHASE_CLOCK_LEASE_MS);
+    expect(phaseUsedMs(clock, 100_000 + 60 * 60_000)).toBe(20_000 + PHASE_CLOCK_LEASE_MS); // an hour with no worker
+    expect(phaseUsedMs(clock, 99_000)).toBe(20_000); // a clock behind the renewal counts nothing
+    expect(PHASE_CLOCK_LEASE_MS).toBeGreaterThan(PHASE_CLOCK_RENEW_MS);
+    expect(msLeftInPhase('VALIDATING', clock, 1, 100_000 + 60 * 60_000)).toBe(VALIDATING_DEADLINE_MS - 20_000 - PHASE_CLOCK_LEASE_MS);
     expect(PHASE_TIMEOUT_CODES).toMatchObject({ PROVISIONING: 'NODE_BOOTSTRAP_TIMEOUT', WAITING_FOR_READINESS: 'NODE_READINESS_TIMEOUT', WAITING_FOR_SERVER: 'PROVIDER_TIMEOUT' });
     expect(timeoutError('PROVISIONING', 'NODE_BOOTSTRAP_TIMEOUT')).toMatchObject({ code: 'NODE_BOOTSTRAP_TIMEOUT', retryable: true, provider: null });
     expect(timeoutError('CREATING_SERVER', 'PROVIDER_TIMEOUT')).toMatchObject({ code: 'PROVIDER_TIMEOUT', retryable: true });

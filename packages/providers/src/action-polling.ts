@@ -2,7 +2,7 @@
  * Waiting for an asynchronous provider action: poll, back off, stay within the budget.
  * Provider-independent; an adapter supplies how to read one action.
  */
-import { isProviderError, providerError } from './provider-error.ts';
+import { isProviderError, providerError, type ProviderError } from './provider-error.ts';
 import type { CallOptions, ProviderAction, WaitForActionOptions } from './provider.ts';
 import { sleep } from './sleep.ts';
 
@@ -45,6 +45,8 @@ export type ActionPollSource = {
  * Polls `id` until it is no longer running. Resolves with the final action; rejects with
  * PROVIDER_TIMEOUT when `deadlineMs` passes, PROVIDER_CANCELLED when the signal aborts, or the
  * last error after too many failed polls in a row (non-retryable errors end the wait at once).
+ * Every poll repeated after a failure is announced to `onRetry` first (a RETRY event for the
+ * caller's timeline).
  */
 export async function pollAction(
   source: ActionPollSource,
@@ -52,7 +54,7 @@ export async function pollAction(
   options: WaitForActionOptions = {},
   pacing: ActionPollPacing = DEFAULT_ACTION_POLL_PACING,
 ): Promise<ProviderAction> {
-  const { signal, onProgress, deadlineMs } = options;
+  const { signal, onProgress, onRetry, deadlineMs } = options;
   const startedAt = Date.now();
   const deadlineAt = deadlineMs === undefined ? Number.POSITIVE_INFINITY : startedAt + deadlineMs;
   let interval = pacing.initialIntervalMs;
@@ -67,6 +69,7 @@ export async function pollAction(
   for (;;) {
     if (signal?.aborted) throw providerError('PROVIDER_CANCELLED', { message: `cancelled while waiting for action ${id}` });
     let pauseMs = interval;
+    let failed: ProviderError | null = null;
     try {
       const action = await source.readAction(id, { signal });
       failures = 0;
@@ -81,10 +84,12 @@ export async function pollAction(
       failures += 1;
       if (failures >= pacing.maxConsecutiveFailures) throw error;
       if (error.retryAfterMs !== null) pauseMs = Math.max(pauseMs, error.retryAfterMs);
+      failed = error;
     }
     pauseMs = Math.max(pauseMs, source.budgetIntervalMs());
     const leftMs = deadlineAt - Date.now();
     if (leftMs <= 0) throw timedOut(last);
+    if (failed !== null) onRetry?.({ error: failed, retry: failures, waitMs: Math.min(pauseMs, leftMs) });
     // Never sleep past the deadline; poll once more right at it.
     await sleep(Math.min(pauseMs, leftMs), signal);
     if (Date.now() >= deadlineAt) {

@@ -5,6 +5,7 @@
  * (provider-error.ts), whose `info.code` is one of the PROVIDER_* codes.
  */
 import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
+import type { ProviderError } from './provider-error.ts';
 
 /** The provider kinds Hangar can talk to. */
 export type ProviderKind = 'HETZNER';
@@ -95,6 +96,11 @@ export type CallOptions = { signal?: AbortSignal };
 export type WaitForActionOptions = CallOptions & {
   /** Called with every new progress value (and once with the first one seen). */
   onProgress?: (progress: number, action: ProviderAction) => void;
+  /**
+   * Called before each poll retried after a retryable failure (timeout, reset, 5xx, 429), with
+   * that failure, the retry's number in the current run of failures and the pause before it.
+   */
+  onRetry?: (retry: { error: ProviderError; retry: number; waitMs: number }) => void;
   /**
    * How long to wait at most, in milliseconds from the call (a duration, not a timestamp).
    * When it passes with the action still running, the wait fails with PROVIDER_TIMEOUT.

@@ -69,10 +69,18 @@ describe('pollAction', () => {
 
   it('tolerates retryable failures in a row below the limit, honouring retryAfterMs', async () => {
     const limited = providerError('PROVIDER_RATE_LIMITED', { retryAfterMs: 80 });
-    const { source, calls } = scripted([running(5), limited, providerError('PROVIDER_CONNECTION_RESET'), running(50), success]);
-    expect(await onFakeClock(pollAction(source, '1', {}, PACING))).toEqual(success);
+    const reset = providerError('PROVIDER_CONNECTION_RESET');
+    const { source, calls } = scripted([running(5), limited, reset, running(50), success]);
+    const retries: Array<{ code: string; retry: number; waitMs: number }> = [];
+    const onRetry = ({ error, retry, waitMs }: { error: ProviderError; retry: number; waitMs: number }) => retries.push({ code: error.code, retry, waitMs });
+    expect(await onFakeClock(pollAction(source, '1', { onRetry }, PACING))).toEqual(success);
     // 10 ms after the first read; then the 429's 80 ms instead of the 20 ms pause.
     expect(gapsOf(calls).slice(0, 2)).toEqual([10, 80]);
+    // Every repeated poll is announced (the caller's RETRY events), with its pause.
+    expect(retries).toEqual([
+      { code: 'PROVIDER_RATE_LIMITED', retry: 1, waitMs: 80 },
+      { code: 'PROVIDER_CONNECTION_RESET', retry: 2, waitMs: 40 },
+    ]);
   });
 
   it('gives up after too many retryable failures in a row, and at once on a non-retryable one', async () => {

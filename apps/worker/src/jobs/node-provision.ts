@@ -5,7 +5,7 @@
  * its own follow-up (the queue is stately per node, so that never makes two).
  */
 import { provisionNode } from '@hangar/core/acquisition';
-import { enqueueProvision, NODE_PROVISION_QUEUE, nodeQueueOptions, type NodeJobData } from '@hangar/core/node-jobs';
+import { enqueueProvision, NODE_PROVISION_QUEUE, NODE_WORK_OPTIONS, nodeQueueOptions, type NodeJobData } from '@hangar/core/node-jobs';
 import type { JobDefinition } from '../job.ts';
 
 /** Acquisitions one worker process drives at once (most of their time is spent waiting). */
@@ -14,6 +14,7 @@ export const NODE_PROVISION_CONCURRENCY = 16;
 export const nodeProvisionJob: JobDefinition<NodeJobData> = {
   name: NODE_PROVISION_QUEUE,
   queue: nodeQueueOptions(NODE_PROVISION_QUEUE),
+  work: NODE_WORK_OPTIONS,
   concurrency: NODE_PROVISION_CONCURRENCY,
   async handler(deps, job) {
     const outcome = await provisionNode(deps, job.data.nodeId, { signal: job.signal });

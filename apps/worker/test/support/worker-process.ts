@@ -1,14 +1,14 @@
 /**
  * A worker process for tests that kill workers: the real worker (every job) over the database
  * in DATABASE_URL, with the keyring from HANGAR_SECRET_KEY and the config from the environment
- * (HANGAR_PUBLIC_URL, HANGAR_DEADLINE_SCALE). pg-boss supervises every second, so a job whose
- * worker died is retried as soon as its heartbeat expires. Prints WORKER_READY once working.
+ * (HANGAR_PUBLIC_URL, HANGAR_DEADLINE_SCALE), with Hangar's own pg-boss settings (job-queue.ts),
+ * so crash recovery is measured as it runs in production. Prints WORKER_READY once working.
  *
  *   node apps/worker/test/support/worker-process.ts
  */
-import { PgBoss } from 'pg-boss';
 import { createDb } from '@hangar/db/client';
 import { readConfig } from '@hangar/core/config';
+import { createJobQueue } from '@hangar/core/job-queue';
 import type { CoreDeps } from '@hangar/core/deps';
 import { createLogger } from '@hangar/core/logger';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
@@ -22,8 +22,7 @@ const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
 const log = createLogger({ name: `worker-process-${process.pid}`, level: process.env.HANGAR_LOG_LEVEL ?? 'warn' });
 const db = createDb(url, { poolMax: 4 });
-const boss = new PgBoss({ connectionString: url, schema: 'pgboss', superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 });
-boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
+const boss = createJobQueue(url, log);
 await boss.start();
 const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env: process.env }), config: readConfig(process.env) };
 await ensureNodeQueues(boss);

@@ -81,12 +81,14 @@ export interface AcquisitionEnvOptions {
   secretKey?: Buffer;
   /** Who plays the machines: the simulator in JavaScript (default) or the real agent script. */
   simBoot?: 'simulated' | 'script';
+  /** Simulator speed (default fast). */
+  speed?: 'fast' | 'instant';
 }
 
 let names = 0;
 
 export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): Promise<AcquisitionEnv> {
-  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('fast', options.seed ?? 11, options.simBoot)]);
+  const [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator(options.speed ?? 'fast', options.seed ?? 11, options.simBoot)]);
   const project = await createProject(sim, options.project ?? {});
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
