@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     }
     if (role === 'all' || role === 'api') {
       const webDir = path.join(REPO_ROOT, 'apps/web/dist');
-      const app = buildApp({ deps: { ...deps, log: log.child({ role: 'api' }) }, databaseUrl: database.url, port, host, webDir });
+      const app = buildApp({ deps: { ...deps, log: log.child({ role: 'api' }) }, databaseUrl: database.url, port, host, webDir, ...(simulatorUrl ? { simulatorUrl } : {}) });
       await app.start();
       parts.push({ name: 'api', stop: app.stop });
       const first = await ensureDevOrganization(db, dataDir);

@@ -29,6 +29,8 @@ const WS_KEEPALIVE_MS = 12_000;
  * (the init was sent, but the event loop had not read it yet); this only drops idle sockets.
  */
 const WS_CONNECTION_INIT_WAIT_MS = 30_000;
+/** The web app's runtime settings (the simulator's URL when this process runs one). */
+export const WEB_CONFIG_PATH = '/web-config.json';
 
 export interface AppOptions {
   deps: CoreDeps;
@@ -37,6 +39,8 @@ export interface AppOptions {
   host?: string;
   /** Built web app (apps/web/dist) served at /, when present. */
   webDir?: string;
+  /** The local Hetzner simulator this process runs (`npm start`), without /v1: the web app shows it (GET /web-config.json). */
+  simulatorUrl?: string;
   /** The process's event target (LISTEN/NOTIFY); default: one of the app's own over `databaseUrl`, started and stopped with it. */
   events?: PgEventTarget;
   /** graphql-ws keep-alive ping interval (default WS_KEEPALIVE_MS). */
@@ -132,6 +136,12 @@ export function buildApp(options: AppOptions): App {
       return;
     }
     if (await handleAgentRequest(deps, req, res, path ?? '/')) return;
+    if (path === WEB_CONFIG_PATH) {
+      // What the web app cannot know by itself; nothing secret (no auth needed).
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ simulatorApiUrl: options.simulatorUrl ? `${options.simulatorUrl}/v1` : null }));
+      return;
+    }
     if (web) {
       web(req, res, () => { res.writeHead(404).end('not found'); });
       return;

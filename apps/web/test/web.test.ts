@@ -87,7 +87,8 @@ beforeAll(async () => {
   const project = await createSimProject('web-test');
   simToken = project.token;
   simReadOnlyToken = project.readOnlyToken;
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir });
+  // As `npm start` does: the API knows the simulator it runs, on whatever port it got.
+  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url } });
   // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
   api.deps.config.publicUrl = api.app.url;
   await ensureNodeQueues(api.deps.boss);
@@ -159,6 +160,9 @@ describe('sign-in', () => {
 
 describe('providers', () => {
   it('connects Hetzner with a simulator token and shows it VALID with the token hint, never the token', async () => {
+    await navLink('Providers').click();
+    // The endpoint hint names the simulator this server really runs (its port is not 4010 here).
+    await page.getByTestId('simulator-api-url').filter({ hasText: `${sim.url}/v1` }).waitFor();
     await connectHetzner('hetzner-main', simToken);
     const card = connectionCard('hetzner-main');
     await card.locator('[data-status="VALID"]').waitFor();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_PROVIDER_CONNECTION } from '../graphql/provider-connections.ts';
 import type { ProviderConnection } from '../graphql/types.ts';
@@ -10,12 +10,27 @@ const FIELDS = ['name', 'token', 'apiEndpoint'] as const;
 /** Where Hetzner Cloud's API lives when no endpoint is given. */
 const HETZNER_PUBLIC_API = 'https://api.hetzner.cloud/v1';
 
+/** The simulator's API URL when the server runs one (`npm start`), from GET /web-config.json. */
+function useSimulatorApiUrl(): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    fetch('/web-config.json')
+      .then((response) => (response.ok ? (response.json() as Promise<{ simulatorApiUrl?: unknown }>) : {}))
+      .then((config) => { if (current && 'simulatorApiUrl' in config && typeof config.simulatorApiUrl === 'string') setUrl(config.simulatorApiUrl); })
+      .catch(() => undefined);
+    return () => { current = false; };
+  }, []);
+  return url;
+}
+
 /** "Connect Hetzner": a name, the project's API token and, for the simulator, an endpoint. */
 export function ConnectProviderForm({ onConnected }: { onConnected: (connection: ProviderConnection) => void }) {
   const [name, setName] = useState('');
   const [token, setToken] = useState('');
   const [apiEndpoint, setApiEndpoint] = useState('');
   const [errors, setErrors] = useState<AppError[]>([]);
+  const simulatorApiUrl = useSimulatorApiUrl();
   const [{ fetching }, create] = useMutation(CREATE_PROVIDER_CONNECTION);
   const { byField, general } = splitFieldErrors(errors, FIELDS);
 
@@ -60,7 +75,7 @@ export function ConnectProviderForm({ onConnected }: { onConnected: (connection:
           </Field>
           <Field
             label="API endpoint (optional)"
-            help={<>Leave empty for Hetzner Cloud ({HETZNER_PUBLIC_API}). For the local simulator: <code>http://127.0.0.1:4010/v1</code>.</>}
+            help={<>Leave empty for Hetzner Cloud ({HETZNER_PUBLIC_API}).{simulatorApiUrl && <> For the local simulator: <code data-testid="simulator-api-url">{simulatorApiUrl}</code>.</>}</>}
             error={byField.apiEndpoint}
           >
             <input name="apiEndpoint" type="url" value={apiEndpoint} onChange={(event) => setApiEndpoint(event.target.value)} placeholder={HETZNER_PUBLIC_API} autoComplete="off" />
