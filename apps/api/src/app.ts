@@ -14,7 +14,7 @@ import type { CoreDeps } from '@hangar/core/deps';
 import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
-import { createMaskError, withValidationCode } from './errors.ts';
+import { createMaskError, withValidationCode, yogaLogger } from './errors.ts';
 import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { handleAgentRequest } from './agent-routes.ts';
@@ -86,7 +86,7 @@ export function buildApp(options: AppOptions): App {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'Hangar GraphiQL', subscriptionsProtocol: 'WS' },
-    logging: log.child({ component: 'yoga' }),
+    logging: yogaLogger(log.child({ component: 'yoga' })),
     maskedErrors: { maskError: createMaskError(log) },
     plugins: [
       EnvelopArmorPlugin({

@@ -87,7 +87,7 @@ beforeAll(async () => {
   const project = await createSimProject('web-test');
   simToken = project.token;
   simReadOnlyToken = project.readOnlyToken;
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir });
+  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, config: { providerEndpoints: [`${sim.url}/v1`] } });
   // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
   api.deps.config.publicUrl = api.app.url;
   await ensureNodeQueues(api.deps.boss);

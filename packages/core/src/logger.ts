@@ -19,12 +19,15 @@ function serializeError(error: unknown): Record<string, unknown> {
   return { type: error.name, message: error.message, ...(code !== undefined ? { code } : {}), stack: error.stack };
 }
 
-/** JSON lines, or pretty lines on a terminal (HANGAR_LOG_FORMAT=json|pretty overrides). */
-export function createLogger(options: { level?: string; name?: string; destination?: pino.DestinationStream } = {}): Logger {
-  const level = options.level ?? process.env.HANGAR_LOG_LEVEL ?? 'info';
+/**
+ * JSON lines, or pretty lines on a terminal. `level` and `format` come from the launcher's
+ * configuration (HANGAR_LOG_LEVEL, HANGAR_LOG_FORMAT; config.ts).
+ */
+export function createLogger(options: { level?: string; format?: 'json' | 'pretty'; name?: string; destination?: pino.DestinationStream } = {}): Logger {
+  const level = options.level ?? 'info';
   const base = { level, name: options.name, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { err: serializeError } };
   if (options.destination) return pino(base, options.destination);
-  const format = process.env.HANGAR_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (format === 'pretty') {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } });
   }
