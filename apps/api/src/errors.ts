@@ -54,7 +54,12 @@ function requestProblem(error: GraphQLError): string | null {
 export function withValidationCode(error: Error): Error {
   if (!(error instanceof GraphQLError)) return error;
   const existing = error.extensions.code;
-  if (isApiErrorCode(existing) && existing !== 'INTERNAL_SERVER_ERROR') return error;
+  if (isApiErrorCode(existing) && existing !== 'INTERNAL_SERVER_ERROR') {
+    // Yoga puts the parser's error (which quotes the body) in extensions.originalError.
+    if (!('originalError' in error.extensions)) return error;
+    const { originalError: _quoted, ...extensions } = error.extensions;
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
+  }
   const code = ARMOR_REJECTION.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'BAD_REQUEST';
   const message = requestProblem(error) ?? withoutValues(error.message.replace(/^Syntax Error: /, ''));
   const http = error.extensions.http as { status?: number; headers?: Record<string, string> } | undefined;
@@ -102,6 +107,12 @@ export function createMaskError(log: Logger) {
         path: error instanceof GraphQLError ? error.path : undefined,
         extensions: { code: original.code, ...(original.field ? { field: original.field } : {}), ...(original.details ?? {}) },
       });
+    }
+    // A bare SyntaxError reaching Yoga's error handler is its own JSON.parse of a GET
+    // parameter (variables, extensions); a resolver's would be wrapped in a GraphQLError.
+    if (error instanceof SyntaxError) {
+      log.info({ code: 'BAD_REQUEST' }, 'request refused');
+      return new GraphQLError('a request parameter (variables or extensions) is not valid JSON', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
     }
     if (isRequestError(error)) {
       const coded = withValidationCode(error) as GraphQLError;
