@@ -12,9 +12,25 @@ const REDACTED_PATHS = [
   'req.headers.authorization', 'headers.authorization',
 ];
 
-/** Errors as type, message, code and stack only: driver errors carry whole clients otherwise. */
-function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+/** Longest message of a non-Error value logged as an error. */
+const NON_ERROR_MESSAGE_MAX_CHARS = 500;
+
+/**
+ * Errors as type, message, code and stack only: driver errors carry whole clients otherwise.
+ * A thrown non-Error (pg-boss emits plain objects) keeps its message and code, not "[object Object]".
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) {
+    if (typeof error !== 'object' || error === null) return { message: String(error) };
+    const { message, code, name } = error as { message?: unknown; code?: unknown; name?: unknown };
+    let text: string;
+    try {
+      text = typeof message === 'string' ? message : JSON.stringify(error);
+    } catch {
+      text = Object.prototype.toString.call(error);
+    }
+    return { type: typeof name === 'string' ? name : 'non-Error', message: text.slice(0, NON_ERROR_MESSAGE_MAX_CHARS), ...(code !== undefined ? { code } : {}) };
+  }
   const code = (error as { code?: unknown }).code;
   return { type: error.name, message: error.message, ...(code !== undefined ? { code } : {}), stack: error.stack };
 }

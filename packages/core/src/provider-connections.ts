@@ -97,7 +97,8 @@ function parseKind(kind: string): ProviderKind {
   return kind;
 }
 
-function normaliseName(raw: string): string {
+/** The name to store: trimmed, 1–64 characters, no control, invisible or bidi characters. */
+export function normaliseName(raw: string): string {
   const name = raw.trim();
   if (name === '') throw new HangarError('VALIDATION_FAILED', 'name must not be empty', { field: 'name' });
   if (name.length > CONNECTION_NAME_MAX_CHARS) {
