@@ -8,7 +8,7 @@ import { openDatabase } from '@hangar/db/database';
 import { migrate } from '@hangar/db/migrator';
 import { ensureDevOrganization } from '@hangar/core/first-run';
 import { createLogger } from '@hangar/core/logger';
-import { readConfig } from '@hangar/core/config';
+import { ConfigError, readLaunchConfig } from '@hangar/core/config';
 import type { CoreDeps } from '@hangar/core/deps';
 import { loadKeyring } from '@hangar/core/secrets';
 import { ensureSandboxConnection } from '@hangar/core/sandbox';
@@ -16,27 +16,27 @@ import { createJobQueue } from '@hangar/core/job-queue';
 import { buildApp } from '../apps/api/src/app.ts';
 import { buildWorker } from '../apps/worker/src/worker.ts';
 import { buildSimulator } from '../apps/hetzner-sim/src/simulator.ts';
-import { isSpeedName } from '../apps/hetzner-sim/src/speed.ts';
-import { isBootMode } from '../apps/hetzner-sim/src/state.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-const ROLES = ['all', 'api', 'worker'] as const;
-type Role = (typeof ROLES)[number];
 
 interface Part { name: string; stop(): Promise<void> }
 
 async function main(): Promise<void> {
-  const env = process.env;
-  const role = (env.HANGAR_ROLE ?? 'all') as Role;
-  if (!ROLES.includes(role)) throw new Error(`HANGAR_ROLE must be one of ${ROLES.join(', ')} (got "${role}")`);
-  const dataDir = path.resolve(env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data'));
+  let config;
+  try {
+    config = readLaunchConfig(process.env, { defaultDataDir: path.join(REPO_ROOT, '.data') });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`hangar: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const { role, dataDir, port, host } = config;
   // 0711: the embedded Postgres runs as the OS user `postgres` when Hangar runs as root, and
   // must traverse this folder; the secrets inside are files of mode 0600.
   mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o711);
-  const log = createLogger({ name: `hangar-${role}` });
-  const port = Number(env.HANGAR_PORT ?? 4000);
-  const host = env.HANGAR_HOST ?? '127.0.0.1';
+  const log = createLogger({ name: `hangar-${role}`, ...config.log });
 
   const parts: Part[] = [];
   let stopping = false;
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    const database = await openDatabase({ env, dataDir });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, pgPort: config.pgPort, dataDir });
     parts.push({ name: 'postgres', stop: database.stop });
     await migrate(database.url);
     const db = createDb(database.url);
@@ -62,21 +62,20 @@ async function main(): Promise<void> {
     const boss = createJobQueue(database.url, log);
     await boss.start();
     parts.push({ name: 'pg-boss', stop: () => boss.stop({ graceful: true, timeout: 10_000 }) });
-    const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env, dataDir }), config: readConfig(env) };
 
     const lines: string[] = [];
     let simulatorUrl: string | undefined;
-    if (role === 'all' && env.HANGAR_SIM !== 'off') {
-      const speed = env.HANGAR_SIM_SPEED ?? 'realistic';
-      if (!isSpeedName(speed)) throw new Error(`HANGAR_SIM_SPEED must be realistic, fast or instant (got "${speed}")`);
-      const boot = env.HANGAR_SIM_BOOT || 'simulated';
-      if (!isBootMode(boot)) throw new Error(`HANGAR_SIM_BOOT must be simulated or script (got "${boot}")`);
-      const simulator = buildSimulator({ port: Number(env.HANGAR_SIM_PORT ?? 4010), speed, seed: Number(env.HANGAR_SIM_SEED ?? 1), boot });
+    if (config.sim.enabled) {
+      const { speed, boot } = config.sim;
+      const simulator = buildSimulator({ port: config.sim.port, speed, seed: config.sim.seed, boot });
       await simulator.start();
       parts.push({ name: 'simulator', stop: simulator.stop });
       simulatorUrl = simulator.url;
       lines.push(`  Simulator: ${simulator.url}/v1 (Hetzner Cloud API, speed ${speed}, boot ${boot}; admin ${simulator.url}/_sim)`);
     }
+    // The simulator this process runs is a provider endpoint like the operator's own.
+    const core = simulatorUrl ? { ...config.core, providerEndpoints: [...config.core.providerEndpoints, `${simulatorUrl}/v1`] } : config.core;
+    const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env: config.secretKeys, dataDir }), config: core };
     if (role === 'all' || role === 'worker') {
       const worker = buildWorker({ ...deps, log: log.child({ role: 'worker' }) });
       await worker.start();
@@ -94,11 +93,15 @@ async function main(): Promise<void> {
         lines.push(`  Provider:  "${sandbox.connection.name}" → the simulator (${sandbox.connection.credentialStatus}, ${sandbox.outcome})`);
       }
       const base = `http://localhost:${port}`;
+      const tokenFile = path.relative(process.cwd(), path.join(dataDir, 'dev-token')) || 'dev-token';
+      // The token itself goes to a person's terminal only: redirected output is a log, and a
+      // log never holds a token (the file has it, mode 0600).
+      const person = process.stdout.isTTY === true;
       lines.unshift(
-        `  Web app:   ${base}/#token=${first.token}`,
+        person ? `  Web app:   ${base}/#token=${first.token}` : `  Web app:   ${base}/#token=<the token in ${tokenFile}>`,
         `  GraphiQL:  ${base}/graphql`,
-        `  API token: ${path.relative(process.cwd(), path.join(dataDir, 'dev-token')) || 'dev-token'} (organization "default"${first.created ? ', new' : ''})`,
-        `  Paste into GraphiQL's Headers tab: ${JSON.stringify({ Authorization: `Bearer ${first.token}` })}`,
+        `  API token: ${tokenFile} (organization "default"${first.created ? ', new' : ''})`,
+        ...(person ? [`  Paste into GraphiQL's Headers tab: ${JSON.stringify({ Authorization: `Bearer ${first.token}` })}`] : []),
       );
     }
     if (stopping) return;

@@ -14,10 +14,12 @@ import type { CoreDeps } from '@hangar/core/deps';
 import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
-import { createMaskError, withValidationCode } from './errors.ts';
+import { createMaskError, withValidationCode, yogaLogger } from './errors.ts';
 import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
-import { handleAgentRequest } from './agent-routes.ts';
+import { AGENT_PATH_PREFIX, handleAgentRequest } from './agent-routes.ts';
+import { useRateLimit, type RateLimitServerContext } from './plugins/use-rate-limit.ts';
+import { callerKey, createRateLimiter } from './rate-limits.ts';
 
 /** Limits on one operation (graphql-armor). A depth of 12 fits every real query of the web app. */
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 15, maxCost: 5_000, maxTokens: 2_000, maxDirectives: 20 } as const;
@@ -89,16 +91,18 @@ export function buildApp(options: AppOptions): App {
   let ready = false;
   let url = '';
   const events = options.events ?? createPgEventTarget({ connectionString: options.databaseUrl, log: log.child({ component: 'events' }), applicationName: 'hangar-api-events' });
+  const limiter = createRateLimiter(deps.config.rateLimits);
   const revokedTokens = createRevokedTokenCloser({ db, events, log, recheckIntervalMs: options.tokenRecheckIntervalMs });
 
-  const yoga = createYoga<{ req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string }; trackStream?: (tokenId: string) => void }, GraphQLContext>({
+  const yoga = createYoga<RateLimitServerContext & { req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string }; trackStream?: (tokenId: string) => void }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'Hangar GraphiQL', subscriptionsProtocol: 'WS' },
-    logging: log.child({ component: 'yoga' }),
+    logging: yogaLogger(log.child({ component: 'yoga' })),
     maskedErrors: { maskError: createMaskError(log) },
     plugins: [
+      useRateLimit(limiter),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -132,8 +136,18 @@ export function buildApp(options: AppOptions): App {
       return;
     }
     if (path === '/graphql') {
-      await yoga(req, res, { req, requestId, trackStream: sseTracker(req, res) });
+      const serverContext: RateLimitServerContext & { req: IncomingMessage; requestId: string; trackStream?: (tokenId: string) => void } = { req, requestId, trackStream: sseTracker(req, res) };
+      res.once('close', () => serverContext.releaseStream?.());
+      await yoga(req, res, serverContext);
       return;
+    }
+    if ((path ?? '').startsWith(AGENT_PATH_PREFIX)) {
+      const waitSeconds = limiter.agent.take(req.socket.remoteAddress ?? 'unknown');
+      if (waitSeconds > 0) {
+        const body = JSON.stringify({ error: { code: 'RATE_LIMITED', message: `more than ${limiter.limits.agentRequestsPerMinute} /agent requests per minute from this address; retry in ${waitSeconds} s`, retryAfterSeconds: waitSeconds } });
+        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(waitSeconds), 'cache-control': 'no-store' }).end(body);
+        return;
+      }
     }
     if (await handleAgentRequest(deps, req, res, path ?? '/')) return;
     if (path === WEB_CONFIG_PATH) {
@@ -149,12 +163,20 @@ export function buildApp(options: AppOptions): App {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the API is at /graphql (the web app is not built: npm run generate)');
   }
 
-  /** An SSE request (a subscription over HTTP) is closed like a socket when its token is revoked. */
+  /**
+   * An SSE request (a subscription over HTTP) ends when its token is revoked, as a finished
+   * subscription does: `event: complete`, then the end of the response.
+   */
   function sseTracker(req: IncomingMessage, res: ServerResponse): ((tokenId: string) => void) | undefined {
     if (!(req.headers.accept ?? '').includes('text/event-stream')) return undefined;
     return (tokenId) => {
       if (res.closed) return;
-      const untrack = revokedTokens.track(tokenId, () => res.destroy());
+      const untrack = revokedTokens.track(tokenId, () => {
+        if (res.writableEnded) return;
+        // Yoga may still try to write the stream it was sending; that late write is moot.
+        res.on('error', () => undefined);
+        res.end('event: complete\ndata:\n\n');
+      });
       res.once('close', untrack);
     };
   }
@@ -178,6 +200,12 @@ export function buildApp(options: AppOptions): App {
         subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
         onConnect: async (ctx) => {
           const header = connectionAuthorization(ctx.connectionParams);
+          const release = limiter.openSocket(callerKey(header, ctx.extra.request.socket.remoteAddress));
+          if (!release) {
+            ctx.extra.socket.close(4429, `RATE_LIMITED: more than ${limiter.limits.socketsPerToken} open subscriptions for this API token`);
+            return false;
+          }
+          ctx.extra.socket.once('close', release);
           const auth = await principalFor(db, header);
           if (!auth.principal) {
             ctx.extra.socket.close(4403, auth.authFailure);

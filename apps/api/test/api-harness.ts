@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
 import { mintApiToken } from '@hangar/core/api-tokens';
+import type { HangarConfig } from '@hangar/core/config';
 import { createLogger } from '@hangar/core/logger';
 import { createTestDeps, type TestDeps } from '@hangar/core/testing/test-deps';
 import { buildApp, type App, type AppOptions } from '../src/app.ts';
@@ -25,12 +26,12 @@ export interface TestApi {
  * A real API on port 0 over a database of its own, with one organization and token.
  * `webDir`: a built web app (vite build output) to serve at /, as in production.
  */
-export async function startTestApi(options: { organization?: string; webDir?: string; /** Extra buildApp options (e.g. a short keep-alive). */ app?: Pick<AppOptions, 'wsKeepAliveMs' | 'tokenRecheckIntervalMs' | 'simulatorUrl'> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { organization?: string; webDir?: string; /** Extra buildApp options (e.g. a short keep-alive). */ app?: Pick<AppOptions, 'wsKeepAliveMs' | 'tokenRecheckIntervalMs' | 'simulatorUrl'>; /** Configuration (e.g. providerEndpoints: a simulator's /v1 URL). */ config?: Partial<HangarConfig> } = {}): Promise<TestApi> {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
   const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
   const log = createLogger({ level: 'debug', destination });
-  const deps = await createTestDeps(testDb, log);
+  const deps = await createTestDeps(testDb, log, options.config);
   const app = buildApp({ deps, databaseUrl: testDb.url, port: 0, ...(options.webDir ? { webDir: options.webDir } : {}), ...options.app });
   await app.start();
   const organization = await testDb.db.organization.create({ data: { name: options.organization ?? 'acme' } });

@@ -41,6 +41,18 @@ describe('npm run hangar -- token …', () => {
     await expect(hangar('frobnicate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') });
   });
 
+  it('prints its usage for --help and exits 0, and creates an organization a token can then be minted for', async () => {
+    const help = await hangar('--help');
+    expect(help.stdout).toContain('org create <name>');
+    const created = await hangar('org', 'create', 'Initech');
+    const organization = await testDb.db.organization.findUnique({ where: { name: 'Initech' } });
+    expect(created.stdout.trim()).toBe(organization?.id);
+    expect((await hangar('token', 'create', '--org', 'Initech', '--name', 'ci')).stdout.trim()).toMatch(/^hgr_/);
+    await expect(hangar('org', 'create', 'Initech')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('already exists') });
+    await expect(hangar('org', 'create', 'evil\u202eorg')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('text-direction') });
+    await expect(hangar('--frobnicate')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage:') });
+  }, 90_000);
+
   it('reseals provider tokens and reports counts', async () => {
     const { stdout } = await hangar('secrets', 'reseal');
     expect(JSON.parse(stdout)).toMatchObject({ scanned: 0, resealed: 0, failed: [] });

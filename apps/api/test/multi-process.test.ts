@@ -93,7 +93,7 @@ beforeAll(async () => {
   sim = buildSimulator({ port: 0, speed: 'fast', seed: 23 });
   await sim.start();
   const log = createLogger({ level: 'warn', destination: new Writable({ write(_chunk, _encoding, done) { done(); } }) });
-  deps = await createTestDeps(testDb, log);
+  deps = await createTestDeps(testDb, log, { providerEndpoints: [`${sim.url}/v1`] });
   deps.keyring = createKeyring(secretKey);
 
   const project = await (await fetch(`${sim.url}/_sim/projects`, {

@@ -67,7 +67,7 @@ function postgresRunningOn(dir: string): boolean {
 }
 
 describe('npm start', () => {
-  it('starts with no configuration, prints URLs and the token, answers the viewer, and Ctrl-C leaves nothing behind; a second start reuses everything', async () => {
+  it('starts with no configuration, prints URLs and where the token is (never the token), answers the viewer, and Ctrl-C leaves nothing behind; a second start reuses everything', async () => {
     const [port, pgPort, simPort] = [await freePort(), await freePort(), await freePort()];
     const env = { HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_SIM_SPEED: 'fast' };
 
@@ -75,7 +75,9 @@ describe('npm start', () => {
     const token = readFileSync(path.join(dataDir, 'dev-token'), 'utf8').trim();
     expect(statSync(path.join(dataDir, 'dev-token')).mode & 0o777).toBe(0o600);
     expect(first.output()).toContain(`http://localhost:${port}/graphql`);
-    expect(first.output()).toContain(JSON.stringify({ Authorization: `Bearer ${token}` }));
+    // Redirected output is a log: it names the token's file and never holds the token.
+    expect(first.output()).toContain('dev-token (organization "default", new)');
+    expect(first.output()).not.toContain(token);
 
     const answer = await fetch(`http://localhost:${port}/graphql`, {
       method: 'POST',
@@ -89,10 +91,7 @@ describe('npm start', () => {
     expect(await stop(first)).toBe(0);
     for (const p of [port, pgPort, simPort]) expect(await portOpen(p), `port ${p} still open`).toBe(false);
     expect(postgresRunningOn(dataDir)).toBe(false);
-    // The dev token never reaches a log line (the printed banner is not a log line).
-    const logLines = first.output().split('\n').filter((line) => line.startsWith('{'));
-    expect(logLines.length).toBeGreaterThan(0);
-    expect(logLines.join('\n')).not.toContain(token);
+    expect(first.output().split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(0);
 
     const second = await start(env);
     expect(readFileSync(path.join(dataDir, 'dev-token'), 'utf8').trim()).toBe(token);
@@ -100,6 +99,23 @@ describe('npm start', () => {
     expect(await stop(second)).toBe(0);
     expect(await portOpen(port)).toBe(false);
   }, 90_000);
+
+  it('refuses, in one line naming the variable, a worker without HANGAR_PUBLIC_URL and a malformed setting', async () => {
+    for (const [env, line] of [
+      [{ HANGAR_ROLE: 'worker', DATABASE_URL: 'postgres://127.0.0.1:1/none' }, 'hangar: HANGAR_PUBLIC_URL: required when HANGAR_ROLE=worker'],
+      [{ HANGAR_PORT: 'eighty' }, 'hangar: HANGAR_PORT: expected a port number (0-65535)'],
+      [{ HANGAR_PROVIDER_ENDPOINTS: 'ftp://x' }, 'hangar: HANGAR_PROVIDER_ENDPOINTS: expected an http(s) URL'],
+    ] as const) {
+      const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PUBLIC_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.add(child);
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+      expect(await new Promise<number | null>((resolve) => child.once('exit', resolve))).toBe(1);
+      expect(output.trim().split('\n')).toHaveLength(1);
+      expect(output).toContain(line);
+    }
+  }, 60_000);
 
   it('says in one line when the API port is taken', async () => {
     const [pgPort, simPort] = [await freePort(), await freePort()];
@@ -126,7 +142,7 @@ describe('npm start', () => {
     const roleDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-roles-'));
     try {
       const port = await freePort();
-      const shared = { DATABASE_URL: testDb.url, HANGAR_DATA_DIR: roleDir, HANGAR_PUBLIC_URL: `http://127.0.0.1:${port}` };
+      const shared = { DATABASE_URL: testDb.url, HANGAR_DATA_DIR: roleDir, HANGAR_PUBLIC_URL: `http://127.0.0.1:${port}`, HANGAR_PROVIDER_ENDPOINTS: `${simulator.url}/v1` };
       const worker = await start({ ...shared, HANGAR_ROLE: 'worker' });
       const api = await start({ ...shared, HANGAR_ROLE: 'api', HANGAR_PORT: String(port) });
       expect(worker.output()).toContain('Hangar is running (worker, external Postgres)');

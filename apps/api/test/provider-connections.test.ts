@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiToken } from '@hangar/core/api-tokens';
+import { allowProviderEndpoint } from '@hangar/core/testing/test-deps';
 import { startTestApi, type TestApi } from './api-harness.ts';
 import {
   ALL,
@@ -32,7 +33,8 @@ let endpoint: string;
 let project: SimProject;
 
 beforeAll(async () => {
-  [api, sim] = await Promise.all([startTestApi(), startSimulator('instant')]);
+  sim = await startSimulator('instant');
+  api = await startTestApi({ config: { providerEndpoints: [`${sim.url}/v1`] } });
   endpoint = `${sim.url}/v1`;
   project = await createProject(sim);
 });
@@ -67,6 +69,7 @@ describe('live credential status', () => {
 
   it('a stopped simulator is UNREACHABLE', async () => {
     const doomed = await startSimulator('instant');
+    allowProviderEndpoint(api.deps, `${doomed.url}/v1`);
     const doomedProject = await createProject(doomed);
     const connection = await createConnectionVia(api, { token: doomedProject.token, apiEndpoint: `${doomed.url}/v1` });
     expect(connection.credentialStatus).toBe('VALID');

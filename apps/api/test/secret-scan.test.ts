@@ -32,7 +32,8 @@ let sim: Simulator;
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  [api, sim] = await Promise.all([startTestApi(), startSimulator('instant')]);
+  sim = await startSimulator('instant');
+  api = await startTestApi({ config: { providerEndpoints: [`${sim.url}/v1`] } });
 });
 afterAll(async () => {
   await Promise.all([api.stop(), sim.stop()]);

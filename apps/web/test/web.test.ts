@@ -88,7 +88,7 @@ beforeAll(async () => {
   simToken = project.token;
   simReadOnlyToken = project.readOnlyToken;
   // As `npm start` does: the API knows the simulator it runs, on whatever port it got.
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url } });
+  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url }, config: { providerEndpoints: [`${sim.url}/v1`] } });
   // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
   api.deps.config.publicUrl = api.app.url;
   await ensureNodeQueues(api.deps.boss);

@@ -23,7 +23,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('instant')]);
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
-  deps = await createTestDeps(testDb, log);
+  deps = await createTestDeps(testDb, log, { providerEndpoints: [`${sim.url}/v1`] });
   await deps.boss.createQueue(PROVIDER_HEALTH_JOB);
   const organization = await testDb.db.organization.create({ data: { name: 'health-org' } });
   actor = { organizationId: organization.id, apiTokenId: null };

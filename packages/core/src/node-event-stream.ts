@@ -3,6 +3,7 @@ import { TERMINAL_PHASES } from '@hangar/domain/phases';
 import type { AcquisitionEvent } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { HangarError } from '@hangar/domain/api-errors';
+import { shownId } from '@hangar/domain/text-rules';
 import { closableStream, type ClosableStream } from '@hangar/events/closable-stream';
 import type { PgEventTarget } from '@hangar/events/pg-event-target';
 import { createWakeSignal } from '@hangar/events/wake-signal';
@@ -77,7 +78,7 @@ export async function openNodeEventStream(deps: NodeEventStreamDeps, request: No
   try {
     // A malformed id is simply not a node of this organization.
     const node = await db.node.findFirst({ where: { id: nodeId, organizationId }, select: { lastSeq: true } }).catch(() => null);
-    if (!node) throw new HangarError('NOT_FOUND', `no node ${nodeId} in your organization`);
+    if (!node) throw new HangarError('NOT_FOUND', `no node ${shownId(nodeId)} in your organization`);
     if (after > node.lastSeq) throw new HangarError('VALIDATION_FAILED', `after (${after}) is beyond the node's last event (${node.lastSeq})`, { field: 'after' });
   } catch (error) {
     unsubscribe();

@@ -15,9 +15,15 @@ import { errorJson } from './provider-steps.ts';
 
 type Tx = Prisma.TransactionClient;
 
-/** Locks the node's row until the transaction ends and reads it; null when it does not exist. */
-export async function lockNode(tx: Tx, nodeId: string): Promise<Node | null> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Node" WHERE "id" = ${nodeId}::uuid FOR UPDATE`;
+/**
+ * Locks the node's row until the transaction ends and reads it; null when it does not exist
+ * (or, with `organizationId`, belongs to another organization: that row is never locked, so
+ * no timing tells another organization's ids from random ones).
+ */
+export async function lockNode(tx: Tx, nodeId: string, organizationId?: string): Promise<Node | null> {
+  const rows = organizationId === undefined
+    ? await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Node" WHERE "id" = ${nodeId}::uuid FOR UPDATE`
+    : await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Node" WHERE "id" = ${nodeId}::uuid AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
   if (rows.length === 0) return null;
   return tx.node.findUnique({ where: { id: nodeId } });
 }

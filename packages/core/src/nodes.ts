@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { fromPrisma } from 'pg-boss';
 import { Prisma, type Node, type ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { HangarError } from '@hangar/domain/api-errors';
+import { displayTextProblem } from '@hangar/domain/text-rules';
 import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
@@ -72,6 +73,10 @@ function specName(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw invalid(field, `${field} must not be empty`);
   const trimmed = value.trim();
   if (trimmed.length > SPEC_NAME_MAX_CHARS) throw invalid(field, `${field} must be at most ${SPEC_NAME_MAX_CHARS} characters`);
+  // Postgres text cannot hold NUL, and no provider name holds control or invisible characters:
+  // refused here, before any provider call.
+  const problem = displayTextProblem(trimmed);
+  if (problem !== null) throw invalid(field, `${field} ${problem}`);
   return trimmed;
 }
 
@@ -102,8 +107,8 @@ function connectionNotUsable(connection: ProviderConnection): HangarError {
 /** The caller's node, locked for this transaction; NOT_FOUND otherwise. */
 async function lockOwnNode(tx: Tx, actor: NodeActor, id: string): Promise<Node> {
   if (!UUID_RE.test(id)) throw notFound(id);
-  const node = await lockNode(tx, id);
-  if (!node || node.organizationId !== actor.organizationId) throw notFound(id);
+  const node = await lockNode(tx, id, actor.organizationId);
+  if (!node) throw notFound(id);
   return node;
 }
 

@@ -21,12 +21,14 @@ import { randomUUID } from 'node:crypto';
 import { Prisma, type ProviderConnection } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { HangarError } from '@hangar/domain/api-errors';
+import { displayTextProblem, hasUnsafeChars } from '@hangar/domain/text-rules';
 import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
 import { isProviderError } from '@hangar/providers/provider-error';
 import type { CredentialCheck, ProviderAdapter, ProviderCatalog, ProviderKind } from '@hangar/providers/provider';
 import { DEFAULT_API_ENDPOINTS, createProviderAdapter, isProviderKind, type AdapterTuning } from '@hangar/providers/registry';
 import { recordAudit, type AuditDetailValue } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
+import { assertEndpointAllowed } from './provider-endpoints.ts';
 import { sealedKeyId, tokenFingerprint, tokenHint } from './secrets.ts';
 
 /** Postgres channel announcing a committed change of a connection (payload: ConnectionChangeNotice). */
@@ -50,8 +52,6 @@ export const INTERACTIVE_TUNING: AdapterTuning = { requestTimeoutMs: 10_000, max
 /** Node phases in which a node holds nothing at the provider (unless providerServerId says otherwise). */
 const FINISHED_NODE_PHASES: NodePhase[] = ['RELEASED', 'FAILED', 'CANCELLED'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
-const CONTROL_CHARS_RE = /[\u0000-\u001f\u007f]/;
 /** Expected token length per provider kind. */
 const TOKEN_CHARS: Readonly<Record<ProviderKind, number>> = { HETZNER: HETZNER_TOKEN_CHARS };
 
@@ -97,13 +97,15 @@ function parseKind(kind: string): ProviderKind {
   return kind;
 }
 
-function normaliseName(raw: string): string {
+/** The name to store: trimmed, 1–64 characters, no control, invisible or bidi characters. */
+export function normaliseName(raw: string): string {
   const name = raw.trim();
   if (name === '') throw new HangarError('VALIDATION_FAILED', 'name must not be empty', { field: 'name' });
   if (name.length > CONNECTION_NAME_MAX_CHARS) {
     throw new HangarError('VALIDATION_FAILED', `name must be at most ${CONNECTION_NAME_MAX_CHARS} characters (got ${name.length})`, { field: 'name' });
   }
-  if (CONTROL_CHARS_RE.test(name)) throw new HangarError('VALIDATION_FAILED', 'name must not contain control characters', { field: 'name' });
+  const problem = displayTextProblem(name);
+  if (problem !== null) throw new HangarError('VALIDATION_FAILED', `name ${problem}`, { field: 'name' });
   return name;
 }
 
@@ -119,6 +121,9 @@ export function normaliseToken(kind: ProviderKind, raw: string): string {
   }
   if (/\s/.test(token)) {
     throw new HangarError('VALIDATION_FAILED', 'token contains whitespace (a space or line break inside it): paste the token as one piece', field);
+  }
+  if (hasUnsafeChars(token)) {
+    throw new HangarError('VALIDATION_FAILED', 'token contains control characters: paste the token itself, as the Cloud Console shows it', field);
   }
   const expected = TOKEN_CHARS[kind];
   if (token.length !== expected) {
@@ -256,6 +261,7 @@ export async function createConnection(deps: CoreDeps, actor: ConnectionActor, i
   const name = normaliseName(input.name);
   const token = normaliseToken(kind, input.token);
   const apiEndpoint = normaliseEndpoint(kind, input.apiEndpoint);
+  await assertEndpointAllowed(deps.config, kind, apiEndpoint);
   const existing = await deps.db.providerConnection.findFirst({ where: { organizationId: actor.organizationId, name }, select: { id: true } });
   if (existing) throw nameTaken(name);
 
@@ -305,6 +311,7 @@ export async function createConnection(deps: CoreDeps, actor: ConnectionActor, i
 export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: string, rawToken: string): Promise<ProviderConnection> {
   const connection = await getConnection(deps, actor.organizationId, id);
   const token = normaliseToken(connection.kind, rawToken);
+  await assertEndpointAllowed(deps.config, connection.kind, connection.apiEndpoint);
   const check = await adapterFor(connection, token, INTERACTIVE_TUNING).validateCredentials();
   const tokenSealed = deps.keyring.seal(token);
   const hint = tokenHint(token);
@@ -333,6 +340,7 @@ export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: st
 /** Checks a connection's stored token live now (on demand) and records the outcome. */
 export async function validateConnection(deps: CoreDeps, actor: ConnectionActor, id: string): Promise<ProviderConnection> {
   const connection = await getConnection(deps, actor.organizationId, id);
+  await assertEndpointAllowed(deps.config, connection.kind, connection.apiEndpoint);
   const check = await openConnectionAdapter(deps, connection, INTERACTIVE_TUNING).validateCredentials();
   const recorded = await deps.db.$transaction(async (tx) => {
     const updated = await writeCredentialCheck(tx, id, check, connection.tokenFingerprint);

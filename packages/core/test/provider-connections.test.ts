@@ -24,7 +24,7 @@ import {
 import { resealAll } from '../src/reseal-secrets.ts';
 import { SANDBOX_CONNECTION_NAME, ensureSandboxConnection } from '../src/sandbox.ts';
 import { createKeyring } from '../src/secrets.ts';
-import { createTestDeps, type TestDeps } from '../src/testing/test-deps.ts';
+import { allowProviderEndpoint, createTestDeps, type TestDeps } from '../src/testing/test-deps.ts';
 import { admin, createProject, requestsOf, startSimulator, type SimProject, type Simulator } from '../../providers/test/support/simulator.ts';
 
 let testDb: TestDatabase;
@@ -40,7 +40,7 @@ const name = (prefix = 'core') => `${prefix}-${(names += 1)}`;
 beforeAll(async () => {
   [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('instant')]);
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
-  deps = await createTestDeps(testDb, log);
+  deps = await createTestDeps(testDb, log, { providerEndpoints: [`${sim.url}/v1`] });
   endpoint = `${sim.url}/v1`;
   project = await createProject(sim);
   const organization = await testDb.db.organization.create({ data: { name: 'core-org' } });
@@ -123,6 +123,7 @@ describe('readCatalog', () => {
 describe('ensureSandboxConnection', () => {
   it('creates the sandbox once, keeps it across restarts, and re-provisions it when the simulator forgot the project', async () => {
     const sandboxSim = await startSimulator('instant');
+    allowProviderEndpoint(deps, `${sandboxSim.url}/v1`);
     try {
       const organization = await testDb.db.organization.create({ data: { name: 'sandbox-org' } });
       const options = { organizationId: organization.id, simulatorUrl: sandboxSim.url };
@@ -160,7 +161,7 @@ describe('resealAll', () => {
     const resealDb = await createTestDatabase();
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
-    const base = await createTestDeps(resealDb, deps.log);
+    const base = await createTestDeps(resealDb, deps.log, { providerEndpoints: [endpoint] });
     try {
       const organization = await resealDb.db.organization.create({ data: { name: 'reseal-org' } });
       const own = { organizationId: organization.id, apiTokenId: null };

@@ -12,11 +12,11 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
-/** DATABASE_URL when set; otherwise an embedded Postgres under `<dataDir>/postgres` owned by this process. */
-export async function openDatabase(options: { env: NodeJS.ProcessEnv; dataDir: string; onLog?: (line: string) => void }): Promise<DatabaseHandle> {
-  const external = options.env.DATABASE_URL;
+/** `databaseUrl` (DATABASE_URL) when set; otherwise an embedded Postgres under `<dataDir>/postgres` on `pgPort`, owned by this process. */
+export async function openDatabase(options: { databaseUrl: string | undefined; pgPort?: number; dataDir: string; onLog?: (line: string) => void }): Promise<DatabaseHandle> {
+  const external = options.databaseUrl;
   if (external) return { url: external, source: 'external', stop: async () => undefined };
-  const port = Number(options.env.HANGAR_PG_PORT ?? DEFAULT_EMBEDDED_PG_PORT);
+  const port = options.pgPort ?? DEFAULT_EMBEDDED_PG_PORT;
   const server = await startEmbeddedPostgres({
     dataDir: path.join(options.dataDir, 'postgres'),
     port,

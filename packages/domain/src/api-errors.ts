@@ -8,11 +8,17 @@ export const API_ERROR_CODES = {
   VALIDATION_FAILED: 'An input field is invalid; `extensions.field` names it.',
   CONFLICT: 'The request conflicts with the current state (a name in use, or a resource still in use).',
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, cost or token limit; ask for less in one request.',
-  BAD_REQUEST: 'The request is not a valid GraphQL request (syntax, unknown field, wrong variable type).',
+  BAD_REQUEST: 'The request is not a valid GraphQL request (syntax, unknown field, wrong variable type, malformed body or too large a body).',
+  RATE_LIMITED: 'Too many requests or open subscriptions for this API token (or /agent calls from this address); retry after `extensions.retryAfterSeconds` (HTTP: the Retry-After header).',
   INTERNAL_SERVER_ERROR: 'Hangar failed unexpectedly; the request id in the logs has the details.',
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
+/** Whether `code` is one of the API's documented codes (API_ERROR_CODES). */
+export function isApiErrorCode(code: unknown): code is ApiErrorCode {
+  return typeof code === 'string' && Object.hasOwn(API_ERROR_CODES, code);
+}
 
 /**
  * An expected failure a caller can act on. The API exposes `message`, `code` and the

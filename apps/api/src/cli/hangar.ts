@@ -4,6 +4,8 @@ import { createDb } from '@hangar/db/client';
 import { openDatabase } from '@hangar/db/database';
 import { migrate } from '@hangar/db/migrator';
 import { mintApiToken, revokeApiToken } from '@hangar/core/api-tokens';
+import { readLaunchConfig } from '@hangar/core/config';
+import { createOrganization } from '@hangar/core/organizations';
 import { createLogger } from '@hangar/core/logger';
 import { resealAll } from '@hangar/core/reseal-secrets';
 import { loadKeyring } from '@hangar/core/secrets';
@@ -11,6 +13,8 @@ import { loadKeyring } from '@hangar/core/secrets';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const USAGE = `usage:
+  npm run hangar -- org create <name>            an organization (then: token create --org <name>)
+  npm run hangar -- org list
   npm run hangar -- token create --org <name> --name <token name>
   npm run hangar -- token revoke <token id>
   npm run hangar -- token list --org <name>
@@ -23,21 +27,49 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 /** Token administration for scripts: prints only what was asked for, on stdout. */
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, name: { type: 'string' } } });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { org: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    console.error(`hangar: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const [group, command, id] = positionals;
-  if (!((group === 'token' && command) || (group === 'secrets' && command === 'reseal'))) {
+  if (!((group === 'token' && command) || (group === 'org' && (command === 'create' || command === 'list')) || (group === 'secrets' && command === 'reseal'))) {
     console.error(USAGE);
     return 2;
   }
-  const dataDir = process.env.HANGAR_DATA_DIR ?? path.join(REPO_ROOT, '.data');
-  const database = await openDatabase({ env: process.env, dataDir });
+  let config;
+  try {
+    config = readLaunchConfig(process.env, { defaultDataDir: path.join(REPO_ROOT, '.data') });
+  } catch (error) {
+    console.error(`hangar: ${(error as Error).message}`);
+    return 1;
+  }
+  const { dataDir } = config;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgPort: config.pgPort, dataDir });
   const db = createDb(database.url);
   try {
     await migrate(database.url);
     if (group === 'secrets') {
-      const report = await resealAll({ db, log: createLogger({ name: 'hangar-cli', destination: process.stderr }), keyring: loadKeyring({ env: process.env, dataDir }) });
+      const report = await resealAll({ db, log: createLogger({ name: 'hangar-cli', destination: process.stderr, level: config.log.level }), keyring: loadKeyring({ env: config.secretKeys, dataDir }) });
       console.log(JSON.stringify(report));
       return report.failed.length > 0 ? 1 : 0;
+    }
+    if (group === 'org') {
+      if (command === 'list') {
+        for (const organization of await db.organization.findMany({ orderBy: { createdAt: 'asc' } })) console.log(`${organization.id}\t${organization.name}`);
+        return 0;
+      }
+      const created = await createOrganization(db, id ?? '');
+      console.error(`created organization "${created.name}"; mint a token: npm run hangar -- token create --org ${JSON.stringify(created.name)} --name <token name>`);
+      console.log(created.id);
+      return 0;
     }
     if (command === 'create' || command === 'list') {
       if (!values.org) throw new Error('--org is required');

@@ -1,5 +1,6 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { HangarError } from '@hangar/domain/api-errors';
+import { shownId } from '@hangar/domain/text-rules';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import type { Node } from '@hangar/db/generated/prisma/client';
 import { openChangeStream } from '@hangar/events/change-stream';
@@ -15,6 +16,7 @@ import { PROVIDER_ERRORS, isProviderErrorCode } from '@hangar/domain/provider-er
 import type { AuthenticatedContext } from '../context.ts';
 
 const DEFAULT_PAGE_SIZE = 20;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE_SIZE = 100;
 
 export const NodeRef = builder.prismaObject('Node', {
@@ -86,7 +88,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
     const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID_RE.test(id)) throw new Error('bad cursor');
     return { createdAt: date, id };
   } catch {
     throw new HangarError('VALIDATION_FAILED', 'after is not a cursor from this API', { field: 'after' });
@@ -100,7 +102,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const node = await ctx.db.node.findFirst({ ...query, where: { id: String(args.id), organizationId: ctx.principal.organizationId } }).catch(() => null);
-      if (!node) throw new HangarError('NOT_FOUND', `no node ${String(args.id)} in your organization`);
+      if (!node) throw new HangarError('NOT_FOUND', `no node ${shownId(String(args.id))} in your organization`);
       return node;
     },
   }),

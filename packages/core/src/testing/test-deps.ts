@@ -26,3 +26,11 @@ export async function createTestDeps(testDb: TestDatabase, log: Logger, config: 
     },
   };
 }
+
+/**
+ * Adds `endpoint` to the allow-list of provider endpoints (config.providerEndpoints, what
+ * HANGAR_PROVIDER_ENDPOINTS sets), for a simulator a test started on a port of its own.
+ */
+export function allowProviderEndpoint(deps: CoreDeps, endpoint: string): void {
+  deps.config = { ...deps.config, providerEndpoints: [...deps.config.providerEndpoints, endpoint] };
+}

@@ -92,7 +92,7 @@ export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): 
   const project = await createProject(sim, options.project ?? {});
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
-  const deps = await createTestDeps(testDb, log, { deadlineScale: options.deadlineScale ?? 0.05 });
+  const deps = await createTestDeps(testDb, log, { deadlineScale: options.deadlineScale ?? 0.05, providerEndpoints: [`${sim.url}/v1`] });
   if (options.secretKey) deps.keyring = createKeyring(options.secretKey);
   const app = buildApp({ deps, databaseUrl: testDb.url, port: 0 });
   await app.start();

@@ -228,7 +228,9 @@ export function mapHetznerTransportError(error: unknown, context: { requestId?: 
   if (error instanceof ProviderError) return error;
   const failure = classifyTransportFailure(error);
   return providerError(failure.code, {
-    message: `${failure.kind === 'malformed-body' ? 'unreadable answer' : 'request failed'}: ${describeTransportFailure(error)}`,
+    // A parser's message quotes the body's first bytes: an answer that is not the provider's
+    // is described, never quoted.
+    message: failure.kind === 'malformed-body' ? 'unreadable answer: the body is not the JSON the Hetzner API sends' : `request failed: ${describeTransportFailure(error)}`,
     httpStatus: context.httpStatus ?? null,
     requestId: context.requestId ?? null,
   });

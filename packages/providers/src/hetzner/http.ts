@@ -95,7 +95,9 @@ export function createHetznerHttp(config: { apiEndpoint: string; token: string; 
       budget.begin();
       let response: Response;
       try {
-        response = await fetch(request);
+        // Redirects are not followed: a 3xx is an answer (PROVIDER_BAD_RESPONSE), so an
+        // allowed endpoint cannot send the bearer token somewhere else.
+        response = await fetch(new Request(request, { redirect: 'manual' }));
       } catch (error) {
         budget.settle(null);
         throw error;
