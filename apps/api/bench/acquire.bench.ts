@@ -20,7 +20,7 @@ import { loadAverage, met, percentile, round2, seedNodes, size, startBenchPostgr
  *   node apps/api/bench/acquire.bench.ts
  * Exits 1 when a node does not reach READY within DONE_TIMEOUT_MS.
  */
-const NODES = size('BENCH_NODES', 500, 20);
+const NODES = size('BENCH_NODES', 500, 5);
 /**
  * createNode calls in flight. 50 at once make the API process (a Prisma pool of 8) fail some with
  * P2028 "Unable to start a transaction in the given time" on this shared 2-core machine (a 500,

@@ -73,8 +73,8 @@ function open(subscriber: Subscriber, url: string): Promise<void> {
         fail(`subscribe refused: ${JSON.stringify(message.payload)}`);
       }
     });
-    socket.on('close', () => {
-      if (!subscriber.acked) reject(new Error('closed before connection_ack'));
+    socket.on('close', (code, reason) => {
+      if (!subscriber.acked) reject(new Error(`closed before connection_ack: ${code} ${String(reason)}`));
       if (!subscriber.closing) {
         dropped += 1;
         if (dropped % 1000 === 0 || dropped === config.count) say({ type: 'dropped', count: dropped });
