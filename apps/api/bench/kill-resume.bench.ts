@@ -23,8 +23,11 @@ const db = createDb(postgres.url);
 const stops: Array<() => Promise<unknown>> = [];
 try {
   const seed = await seedNodes(db, NODES);
-  const [first, second] = await Promise.all([startApiProcess(postgres.url), startApiProcess(postgres.url)]);
-  stops.push(() => first.stop(), () => second.stop());
+  // One at a time, each stopped by `finally` once started.
+  const first = await startApiProcess(postgres.url);
+  stops.push(() => first.stop());
+  const second = await startApiProcess(postgres.url);
+  stops.push(() => second.stop());
   const clients = startClients({
     url: first.url,
     resumeUrl: second.url,

@@ -36,8 +36,11 @@ const db = createDb(postgres.url);
 const stops: Array<() => Promise<unknown>> = [];
 try {
   const seed = await seedNodes(db, NODES);
-  const [api, echo] = await Promise.all([startApiProcess(postgres.url), startEchoServer()]);
-  stops.push(() => api.stop(), () => echo.stop());
+  // One at a time, each stopped by `finally` once started.
+  const api = await startApiProcess(postgres.url);
+  stops.push(() => api.stop());
+  const echo = await startEchoServer();
+  stops.push(() => echo.stop());
   const targets = { hangar: { url: api.url, token: seed.token }, baseline: { url: echo.url, token: 'none' } };
   for (const target of Object.values(targets)) drive(target.url, target.token, Math.ceil(REQUESTS_SERIAL / 5), 4);
   const runs: Record<keyof typeof targets, { serial: Driven[]; parallel: Driven[] }> = { hangar: { serial: [], parallel: [] }, baseline: { serial: [], parallel: [] } };
