@@ -1,19 +1,14 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { appendEvent } from '@hangar/core/event-log';
 import { openNodeEventStream } from '@hangar/core/node-event-stream';
 import { createDb, type Db } from '@hangar/db/client';
-import { startEmbeddedPostgres } from '@hangar/db/embedded-postgres';
-import { migrate } from '@hangar/db/migrator';
-import { freePort } from '@hangar/db/testing/free-port';
 import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
+import { loadAverage, median, met, percentile, QUICK, round2, size, startBenchPostgres } from './bench-support.ts';
 
 /**
  * Latency of one node event from its producer to a subscriber, through Hangar's path: a
- * transaction running appendEvent (the worker's side: lastSeq bump, row insert, pg_notify,
- * commit) → the pg event target's LISTEN connection → openNodeEventStream reading the row
+ * appendEvent (the worker's side: one statement bumps lastSeq, inserts the row and calls pg_notify;
+ * it commits on its own here) → the pg event target's LISTEN connection → openNodeEventStream reading the row
  * (the API's side, its own Prisma pool) → the subscriber's loop. Baseline: the raw round trip
  * on the same Postgres, `SELECT pg_notify(...)` from a pg.Pool to a pg.Client that LISTENs,
  * with a payload of the same shape. Both: EVENTS events per round, CONCURRENCY producers at
@@ -22,15 +17,21 @@ import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event
  * after a warm-up; each percentile reported is the median of the rounds' percentiles.
  * One embedded PostgreSQL in a temporary folder, loopback only; everything is removed after.
  *   node apps/api/bench/fanout.bench.ts
+ * Then the same producers send WIDE_EVENTS events over WIDE_NODES nodes followed by
+ * WIDE_SUBSCRIBERS streams (an equal number per node): latency to the last of a node's streams.
+ * Goals: p50 ≤ baseline p50 + 4 ms; p99 ≤ 25 ms at 1,000 subscribers.
  * Prints one line last: {"name":"events.fanout","value":<Hangar p50 ms>,"baseline":<raw p50 ms>,
  * "ratio":value/baseline,...}. Exits 1 when an event is lost, duplicated or late beyond
  * DELIVERY_TIMEOUT_MS.
  */
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const NODES = Number(process.env.BENCH_NODES ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WARMUP_EVENTS = 200;
+const EVENTS = size('BENCH_EVENTS', 2_000, 200);
+const CONCURRENCY = size('BENCH_CONCURRENCY', 8, 8);
+const NODES = size('BENCH_NODES', 50, 10);
+const ROUNDS = size('BENCH_ROUNDS', 3, 1);
+const WARMUP_EVENTS = QUICK ? 20 : 200;
+const WIDE_NODES = size('BENCH_WIDE_NODES', 100, 10);
+const WIDE_SUBSCRIBERS = size('BENCH_WIDE_SUBSCRIBERS', 1_000, 100);
+const WIDE_EVENTS = size('BENCH_WIDE_EVENTS', 2_000, 100);
 /** After the last producer is done, every event must have reached its subscriber within this. */
 const DELIVERY_TIMEOUT_MS = 30_000;
 const RAW_CHANNEL = 'bench_raw_notify';
@@ -52,18 +53,6 @@ interface Batch {
   allDelivered?: () => void;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-const round2 = (value: number): number => Math.round(value * 100) / 100;
-
 /** Per-event differences `to - from` for the keys present in both, sorted. */
 function spans(from: Map<string, number>, to: Map<string, number>): number[] {
   const out: number[] = [];
@@ -74,10 +63,7 @@ function spans(from: Map<string, number>, to: Map<string, number>): number[] {
   return out.sort((a, b) => a - b);
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-bench-fanout-'));
-// The embedded Postgres runs as the OS user postgres when we are root: it must traverse this.
-chmodSync(dataDir, 0o755);
-const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: await freePort(), database: 'hangar_bench', ephemeral: true });
+const postgres = await startBenchPostgres('fanout');
 const cleanups: Array<() => Promise<unknown>> = [];
 let current: Batch | undefined;
 
@@ -92,7 +78,6 @@ function record(batch: Batch | undefined, key: string, at: number): void {
 }
 
 try {
-  await migrate(postgres.url);
   // The worker's and the API's sides each have their own pool, as in two processes.
   const writer: Db = createDb(postgres.url);
   const reader: Db = createDb(postgres.url);
@@ -146,7 +131,7 @@ try {
   const produce: Record<Path, (key: string, index: number) => Promise<void>> = {
     async hangar(key, index) {
       const nodeId = nodeIds[index % NODES]!;
-      await writer.$transaction((tx) => appendEvent(tx, nodeId, { phase: 'WAITING_FOR_SERVER', kind: 'PROGRESS', message: key, progress: index % 100 }));
+      await appendEvent(writer, nodeId, { phase: 'WAITING_FOR_SERVER', kind: 'PROGRESS', message: key, progress: index % 100 });
       current?.committedAt.set(key, performance.now());
     },
     async raw(key, index) {
@@ -213,6 +198,64 @@ try {
     }
   }
 
+  // Wide: WIDE_SUBSCRIBERS streams over WIDE_NODES nodes; an event counts once every stream of its node has it.
+  const wideIds = [...nodeIds];
+  for (let index = wideIds.length; index < WIDE_NODES; index += 1) {
+    const node = await writer.node.create({ data: { organizationId: organization.id, providerConnectionId: connection.id, name: `bench-${index}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
+    wideIds.push(node.id);
+  }
+  const perNode = Math.max(1, Math.floor(WIDE_SUBSCRIBERS / WIDE_NODES));
+  const wideSentAt = new Map<string, number>();
+  const wideCount = new Map<string, number>();
+  const wideDoneAt = new Map<string, number>();
+  let wideDuplicates = 0;
+  let wideAllDone: (() => void) | undefined;
+  const wideDelivered = new Promise<void>((resolve) => { wideAllDone = resolve; });
+  const wideStreams = await Promise.all(wideIds.slice(0, WIDE_NODES).flatMap((nodeId) => Array.from({ length: perNode }, async () => {
+    const { lastSeq } = await reader.node.findUniqueOrThrow({ where: { id: nodeId }, select: { lastSeq: true } });
+    return openNodeEventStream({ db: reader, events }, { organizationId: organization.id, nodeId, after: lastSeq });
+  })));
+  const wideConsumers = wideStreams.map(async (stream) => {
+    let last = -1;
+    for await (const row of stream) {
+      if (!wideSentAt.has(row.message)) continue;
+      if (row.seq <= last) wideDuplicates += 1;
+      last = row.seq;
+      const count = (wideCount.get(row.message) ?? 0) + 1;
+      wideCount.set(row.message, count);
+      if (count === perNode) {
+        wideDoneAt.set(row.message, performance.now());
+        if (wideDoneAt.size === WIDE_EVENTS) wideAllDone?.();
+      }
+      if (count > perNode) wideDuplicates += 1;
+    }
+  });
+  cleanups.push(async () => {
+    await Promise.all(wideStreams.map((stream) => stream.return()));
+    await Promise.all(wideConsumers);
+  });
+  let wideNext = 0;
+  const wideStarted = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (wideNext < WIDE_EVENTS) {
+      const index = wideNext;
+      wideNext += 1;
+      const key = `wide-${index}`;
+      wideSentAt.set(key, performance.now());
+      await appendEvent(writer, wideIds[index % WIDE_NODES]!, { phase: 'WAITING_FOR_SERVER', kind: 'PROGRESS', message: key, progress: index % 100 });
+    }
+  }));
+  let wideTimer: NodeJS.Timeout | undefined;
+  const wideOutcome = await Promise.race([wideDelivered.then(() => 'done' as const), new Promise<'late'>((resolve) => { wideTimer = setTimeout(() => resolve('late'), DELIVERY_TIMEOUT_MS); })]);
+  clearTimeout(wideTimer);
+  const wideMs = performance.now() - wideStarted;
+  if (wideOutcome === 'late') throw new Error(`wide: ${WIDE_EVENTS - wideDoneAt.size} of ${WIDE_EVENTS} events did not reach all ${perNode} streams of their node within ${DELIVERY_TIMEOUT_MS} ms`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  if (wideDuplicates > 0) throw new Error(`wide: ${wideDuplicates} deliveries duplicated`);
+  const wideLatencies = spans(wideSentAt, wideDoneAt);
+  const wide = { p50: round2(percentile(wideLatencies, 50)), p99: round2(percentile(wideLatencies, 99)), max: round2(wideLatencies.at(-1) ?? Number.NaN) };
+  console.error(`wide: ${WIDE_EVENTS} events over ${WIDE_NODES} nodes x ${perNode} streams: p50 ${wide.p50} p99 ${wide.p99} max ${wide.max} ms, ${Math.round((WIDE_EVENTS / wideMs) * 1000)}/s`);
+
   const med = (which: Path, field: keyof RoundResult) => round2(median(results[which].map((one) => one[field])));
   const show = (which: Path) => results[which].map((one) => `p50 ${one.p50.toFixed(2)} p95 ${one.p95.toFixed(2)} p99 ${one.p99.toFixed(2)} max ${one.max.toFixed(1)} ms, ${Math.round(one.perSecond)}/s`).join(' | ');
   console.error(`${EVENTS} events x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, ${NODES} nodes (one stream each)`);
@@ -239,6 +282,13 @@ try {
     concurrency: CONCURRENCY,
     nodes: NODES,
     rounds: ROUNDS,
+    wideSubscribers: perNode * WIDE_NODES,
+    wideNodes: WIDE_NODES,
+    wideP50: wide.p50,
+    wideP99: wide.p99,
+    goal: 'p50 <= baseline + 4 ms; p99 <= 25 ms at 1,000 subscribers',
+    met: met(value <= baseline + 4 && wide.p99 <= 25),
+    loadAverage: loadAverage(),
   }));
 } catch (error) {
   console.error(`FAIL: ${(error as Error).message}`);
@@ -246,5 +296,4 @@ try {
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   await postgres.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from '@hangar/db/generated/prisma/client';
 import type { EventKind, NodePhase } from '@hangar/db/generated/prisma/enums';
 
-/** The Postgres channel that announces committed node events (payload: ids and seq only). */
+/** The Postgres channel that announces committed node events (payload: ids and seq only, ChannelPayloads['hangar_node_events'] in @hangar/events/topics). */
 export const NODE_EVENTS_CHANNEL = 'hangar_node_events';
 
 export interface NewEvent {
@@ -13,44 +13,43 @@ export interface NewEvent {
   error?: Prisma.InputJsonValue | null;
 }
 
-/** The NOTIFY payload: small (well under Postgres' 8 KB limit), never the event itself. */
-export interface NodeEventNotice {
-  nodeId: string;
-  organizationId: string;
-  seq: number;
-  phase: NodePhase;
-}
-
 /**
- * Appends one event to a node's timeline inside the caller's transaction: bumps `lastSeq`
- * (which also locks the node row, so seqs are gap-free and ordered), inserts the row, and
- * queues a NOTIFY that Postgres delivers only if the transaction commits.
- * `nodeUpdate` is applied to the node in the same statement (e.g. the new phase).
+ * Appends one event to a node's timeline in ONE statement (one round trip): it bumps `lastSeq`
+ * (which also locks the node row until the transaction ends, so seqs are gap-free and commit in
+ * order), inserts the row with that seq, and queues a NOTIFY that Postgres delivers only if the
+ * transaction commits. `db` may be a transaction (the event commits with the caller's other
+ * writes) or the client itself (the statement is its own transaction).
+ * `nodeUpdate` (e.g. the new phase) is applied to the node first, in the caller's transaction:
+ * one more round trip, only when it is not empty.
  */
 export async function appendEvent(
-  tx: Prisma.TransactionClient,
+  db: Prisma.TransactionClient,
   nodeId: string,
   event: NewEvent,
   nodeUpdate: Prisma.NodeUpdateInput = {},
 ): Promise<{ seq: number }> {
-  const node = await tx.node.update({
-    where: { id: nodeId },
-    data: { ...nodeUpdate, lastSeq: { increment: 1 } },
-    select: { lastSeq: true, organizationId: true },
-  });
-  await tx.acquisitionEvent.create({
-    data: {
-      nodeId,
-      seq: node.lastSeq,
-      phase: event.phase,
-      kind: event.kind,
-      message: event.message,
-      progress: event.progress ?? null,
-      attempt: event.attempt ?? null,
-      error: event.error ?? undefined,
-    },
-  });
-  const notice: NodeEventNotice = { nodeId, organizationId: node.organizationId, seq: node.lastSeq, phase: event.phase };
-  await tx.$executeRaw`SELECT pg_notify(${NODE_EVENTS_CHANNEL}, ${JSON.stringify(notice)})`;
-  return { seq: node.lastSeq };
+  if (Object.keys(nodeUpdate).length > 0) await db.node.update({ where: { id: nodeId }, data: nodeUpdate, select: { id: true } });
+  const error = event.error === undefined || event.error === null ? null : JSON.stringify(event.error);
+  // Data-modifying CTEs run exactly once, to completion, whether or not the outer query reads
+  // them. `updatedAt` is what Prisma's @updatedAt would stamp (nodeChanged's resync reads it).
+  const rows = await db.$queryRaw<Array<{ seq: number }>>`
+    WITH bumped AS (
+      UPDATE "Node" SET "lastSeq" = "lastSeq" + 1, "updatedAt" = clock_timestamp()
+      WHERE "id" = ${nodeId}::uuid
+      RETURNING "id", "organizationId", "lastSeq"
+    ), inserted AS (
+      INSERT INTO "AcquisitionEvent" ("nodeId", "seq", "phase", "kind", "message", "progress", "attempt", "error")
+      SELECT "id", "lastSeq", ${event.phase}::"NodePhase", ${event.kind}::"EventKind", ${event.message}::text,
+             ${event.progress ?? null}::integer, ${event.attempt ?? null}::integer, ${error}::jsonb
+      FROM bumped
+      RETURNING "seq"
+    )
+    SELECT bumped."lastSeq" AS "seq"
+    FROM bumped
+    JOIN inserted ON inserted."seq" = bumped."lastSeq"
+    -- A function in FROM runs once per row (implicitly LATERAL); its void result is not selected.
+    CROSS JOIN LATERAL pg_notify(${NODE_EVENTS_CHANNEL}, json_build_object('nodeId', bumped."id", 'organizationId', bumped."organizationId", 'seq', bumped."lastSeq", 'phase', ${event.phase}::text)::text) AS notified`;
+  const row = rows[0];
+  if (!row) throw new Error(`appendEvent: no node ${nodeId}`);
+  return { seq: Number(row.seq) };
 }

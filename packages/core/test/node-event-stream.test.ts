@@ -5,7 +5,7 @@ import type { EventKind, NodePhase } from '@hangar/db/generated/prisma/enums';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
 import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
 import { appendEvent } from '../src/event-log.ts';
-import { openNodeEventStream, REPLAY_BATCH_SIZE } from '../src/node-event-stream.ts';
+import { followedNodeCount, openNodeEventStream, REPLAY_BATCH_SIZE, TIMELINE_CACHE_ROWS } from '../src/node-event-stream.ts';
 
 /**
  * Every stream here waits this long for a notice before it would read on its own: longer than
@@ -167,6 +167,69 @@ describe('nodeEvents stream: completion', () => {
     await stream.return?.();
     expect((await parked).done).toBe(true);
     expect(events.listenerCount).toBe(before);
+  });
+});
+
+describe('nodeEvents stream: one shared reader per node', () => {
+  it('reads each new row once for many streams, delivers it exactly once to each, and forgets the node when the last stream leaves', async () => {
+    // A db that counts the event reads it serves (the real client underneath).
+    let reads = 0;
+    const counting = new Proxy(testDb.db, {
+      get(target, property, receiver) {
+        if (property !== 'acquisitionEvent') return Reflect.get(target, property, receiver);
+        return new Proxy(target.acquisitionEvent, {
+          get(model, method, modelReceiver) {
+            const value = Reflect.get(model, method, modelReceiver) as unknown;
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              reads += 1;
+              return (value as (...a: unknown[]) => unknown).apply(model, args);
+            };
+          },
+        });
+      },
+    });
+    const deps = { db: counting, events, safetyPollIntervalMs: SAFETY_POLL_OUTLASTS_THE_TEST_MS };
+    const nodeId = await newNode();
+    await append(nodeId, 'QUEUED');
+    const before = events.listenerCount;
+    const streams = await Promise.all(Array.from({ length: 50 }, (_, index) => openNodeEventStream(deps, { organizationId, nodeId, after: index % 2 })));
+    expect(followedNodeCount(deps)).toBe(1);
+    // One listener for the node's notices and one for resyncs, however many streams.
+    expect(events.listenerCount).toBe(before + 2);
+    const received = streams.map(() => [] as number[]);
+    const firstDelivered = streams.map(async (stream, index) => {
+      if (index % 2 === 0) received[index]!.push((await stream.next()).value!.seq);
+    });
+    await Promise.all(firstDelivered);
+    const readsBefore = reads;
+    const live = ['VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER'] as NodePhase[];
+    const consumers = streams.map(async (stream, index) => {
+      while (received[index]!.at(-1) !== 1 + live.length) received[index]!.push((await stream.next()).value!.seq);
+    });
+    for (const phase of live) await append(nodeId, phase);
+    await Promise.all(consumers);
+    for (const [index, seqList] of received.entries()) expect(seqList).toEqual(range(index % 2 === 0 ? 1 : 2, 1 + live.length));
+    // At most one read per notice, whatever the number of streams (notices may coalesce).
+    expect(reads - readsBefore).toBeLessThanOrEqual(live.length);
+    await Promise.all(streams.slice(1).map((stream) => stream.return()));
+    expect(followedNodeCount(deps)).toBe(1);
+    await streams[0]!.return();
+    expect(followedNodeCount(deps)).toBe(0);
+    expect(events.listenerCount).toBe(before);
+  });
+
+  it('serves a stream older than the window from its own reads, then from the window', async () => {
+    const nodeId = await newNode();
+    const total = TIMELINE_CACHE_ROWS + REPLAY_BATCH_SIZE + 3;
+    for (let i = 0; i < total - 1; i += 1) await append(nodeId, 'WAITING_FOR_SERVER', 'PROGRESS');
+    const recent = await open(nodeId, total - 2);
+    const fromStart = open(nodeId, 0);
+    const done = Promise.all([collect(recent), collect(await fromStart)]);
+    await append(nodeId, 'READY');
+    const [recentRows, allRows] = await done;
+    expect(seqs(recentRows)).toEqual([total - 1, total]);
+    expect(seqs(allRows)).toEqual(range(1, total));
   });
 });
 

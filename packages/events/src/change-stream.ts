@@ -1,7 +1,7 @@
 import { closableStream, type ClosableStream } from './closable-stream.ts';
 import type { PgEventTarget, ResyncDetail } from './pg-event-target.ts';
 import type { TopicName, TopicNotice } from './topics.ts';
-import { createWakeSignal } from './wake-signal.ts';
+import { createWakeSignal, type WakeSignal } from './wake-signal.ts';
 
 /**
  * After a reconnect, rows changed this long before the connection was lost are read again:
@@ -25,18 +25,25 @@ export interface ChangeStreamOptions<T extends TopicName, Row extends { id: stri
 }
 
 /**
- * A stream of the current state of rows as they change: every notice names a row, the row is
- * read (never taken from the notice) and emitted. Changes to one row that arrive while the
- * consumer is busy are coalesced into one emission of its latest state, so a slow consumer
- * costs one id per changed row, not one per notice. After the LISTEN connection comes back,
- * every row changed since shortly before it was lost is emitted again.
- *
- * The stream listens before it returns: a change committed after this call resolves is seen.
+ * One (topic, key) followed in this process: one listener, one reader, however many streams.
+ * Exists while at least one stream does.
  */
-export function openChangeStream<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>): ClosableStream<Row> {
+interface SharedChanges<Row> {
+  /** Each stream's rows not yet taken, by id, in the order they first changed; and its wake. */
+  followers: Set<{ rows: Map<string, Row>; wake: WakeSignal }>;
+  /** Set when the reader failed: every stream ends with this error. */
+  failure?: { error: unknown };
+  stop(): void;
+}
+
+/** The followed (topic, key) pairs of each event target (one per process). */
+const shared = new WeakMap<object, Map<string, SharedChanges<{ id: string }>>>();
+
+function startSharedReader<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>, onFailure: (error: unknown) => void): SharedChanges<Row> {
   const wake = createWakeSignal();
   const pending = new Set<string>();
   let resyncSince: Date | undefined;
+  const controller = new AbortController();
   const unsubscribeNotices = options.events.on(options.topic, options.key, (notice) => {
     pending.add(options.idOf(notice));
     wake.notify();
@@ -46,28 +53,104 @@ export function openChangeStream<T extends TopicName, Row extends { id: string }
     if (!resyncSince || since < resyncSince) resyncSince = since;
     wake.notify();
   });
+  const changes: SharedChanges<Row> = {
+    followers: new Set(),
+    stop() {
+      controller.abort();
+      unsubscribeNotices();
+      unsubscribeResync();
+    },
+  };
+  void (async () => {
+    const signal = controller.signal;
+    try {
+      while (!signal.aborted) {
+        await wake.wait(IDLE_WAIT_MS, signal);
+        if (signal.aborted) return;
+        wake.clear();
+        const ids = [...pending];
+        pending.clear();
+        const since = resyncSince;
+        resyncSince = undefined;
+        const byId = new Map<string, Row>();
+        if (ids.length > 0) for (const row of await options.loadByIds(ids)) byId.set(row.id, row);
+        if (since) for (const row of await options.loadChangedSince(since)) byId.set(row.id, row);
+        if (signal.aborted || byId.size === 0) continue;
+        // In the order the notices came, then whatever the resync found.
+        const notified = new Set(ids);
+        const ordered = [...ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined), ...[...byId.values()].filter((row) => !notified.has(row.id))];
+        for (const follower of changes.followers) {
+          // A row that changed again before this stream took it keeps its place, with its latest state.
+          for (const row of ordered) follower.rows.set(row.id, row);
+          follower.wake.notify();
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) onFailure(error);
+    }
+  })();
+  return changes;
+}
+
+/**
+ * A stream of the current state of rows as they change: every notice names a row, the row is
+ * read (never taken from the notice) and emitted. Changes to one row that arrive while the
+ * consumer is busy are coalesced into one emission of its latest state, so a slow consumer
+ * costs one entry per changed row, not one per notice. After the LISTEN connection comes back,
+ * every row changed since shortly before it was lost is emitted again.
+ *
+ * All streams of one (topic, key) in a process (per event target) share one listener and one
+ * reader: each change is read once, whatever the number of streams, with the loaders of the
+ * stream that started the reader. Their loaders must therefore read the same rows (they are
+ * scoped by the key, e.g. the organization). The reader stops when the last stream ends.
+ *
+ * The stream listens before it returns: a change committed after this call resolves is seen.
+ */
+export function openChangeStream<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>): ClosableStream<Row> {
+  let byRoute = shared.get(options.events);
+  if (!byRoute) {
+    byRoute = new Map();
+    shared.set(options.events, byRoute);
+  }
+  const routes = byRoute;
+  const route = `${options.topic}:${options.key}`;
+  let changes = routes.get(route) as SharedChanges<Row> | undefined;
+  if (!changes) {
+    const started: SharedChanges<Row> = startSharedReader(options, (error) => {
+      // Every stream of the reader ends with its error; new streams start a new reader.
+      if (routes.get(route) === started) routes.delete(route);
+      started.failure = { error };
+      started.stop();
+      for (const follower of started.followers) follower.wake.notify();
+    });
+    changes = started;
+    routes.set(route, started as SharedChanges<{ id: string }>);
+  }
+  const current = changes;
+  const follower = { rows: new Map<string, Row>(), wake: createWakeSignal() };
+  current.followers.add(follower);
 
   async function* run(signal: AbortSignal): AsyncGenerator<Row, void, undefined> {
     while (!signal.aborted) {
-      await wake.wait(IDLE_WAIT_MS, signal);
+      await follower.wake.wait(IDLE_WAIT_MS, signal);
       if (signal.aborted) return;
-      wake.clear();
-      const ids = [...pending];
-      pending.clear();
-      const since = resyncSince;
-      resyncSince = undefined;
-      const byId = new Map<string, Row>();
-      if (ids.length > 0) for (const row of await options.loadByIds(ids)) byId.set(row.id, row);
-      if (since) for (const row of await options.loadChangedSince(since)) byId.set(row.id, row);
-      // In the order the notices came, then whatever the resync found.
-      const notified = new Set(ids);
-      const ordered = [...ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined), ...[...byId.values()].filter((row) => !notified.has(row.id))];
-      for (const row of ordered) yield row;
+      follower.wake.clear();
+      if (current.failure) throw current.failure.error;
+      const rows = [...follower.rows.values()];
+      follower.rows.clear();
+      for (const row of rows) yield row;
     }
   }
 
   return closableStream(run, () => {
-    unsubscribeNotices();
-    unsubscribeResync();
+    current.followers.delete(follower);
+    if (current.followers.size > 0) return;
+    current.stop();
+    if (routes.get(route) === current) routes.delete(route);
   });
+}
+
+/** How many (topic, key) pairs this process follows through `events` (one reader each): for tests and metrics. */
+export function sharedChangeReaderCount(events: object): number {
+  return shared.get(events)?.size ?? 0;
 }

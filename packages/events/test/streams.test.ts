@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
-import { openChangeStream } from '../src/change-stream.ts';
+import { openChangeStream, sharedChangeReaderCount } from '../src/change-stream.ts';
 import { closableStream } from '../src/closable-stream.ts';
 import { createPgEventTarget, type PgEventTarget } from '../src/pg-event-target.ts';
 import { CHANNELS } from '../src/topics.ts';
@@ -101,8 +101,41 @@ describe('change stream', () => {
     const first = await stream.next();
     const second = await stream.next();
     expect([first.value, second.value]).toEqual([{ id: 'c1', status: 'VALID' }, { id: 'c2', status: 'INVALID' }]);
-    expect(loads).toEqual([['c1', 'c2']]);
+    // Read as the notices come (a shared reader does not wait for consumers): never another org's row.
+    expect(new Set(loads.flat())).toEqual(new Set(['c1', 'c2']));
     await stream.return?.();
+    expect(target.listenerCount).toBe(0);
+  });
+
+  it('shares one reader among the streams of a key: each change read once, delivered once to each, forgotten after the last leaves', async () => {
+    const loads: string[][] = [];
+    const rows = new Map(Array.from({ length: 5 }, (_, i) => [`n${i}`, { id: `n${i}`, version: 0 }]));
+    const open = () => openChangeStream({
+      events: target,
+      topic: 'organizationConnections',
+      key: ORG,
+      idOf: (notice) => notice.connectionId,
+      loadByIds: async (ids) => { loads.push(ids); return ids.flatMap((id) => rows.get(id) ?? []); },
+      loadChangedSince: async () => [],
+    });
+    const streams = Array.from({ length: 40 }, open);
+    expect(sharedChangeReaderCount(target)).toBe(1);
+    expect(target.listenerCount).toBe(2);
+    const received = streams.map(() => [] as string[]);
+    const consumers = streams.map(async (stream, index) => {
+      while (received[index]!.length < 5) received[index]!.push((await stream.next()).value!.id);
+    });
+    for (const id of rows.keys()) {
+      await target.publish(CHANNELS.connectionChanges, { connectionId: id, organizationId: ORG });
+      // The next notice once this one was read: then every stream gets every row, once each.
+      await expect.poll(() => loads.flat().includes(id)).toBe(true);
+    }
+    await Promise.all(consumers);
+    for (const list of received) expect(list).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+    // One read per notice, not one per stream.
+    expect(loads.flat().sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+    await Promise.all(streams.map((stream) => stream.return()));
+    expect(sharedChangeReaderCount(target)).toBe(0);
     expect(target.listenerCount).toBe(0);
   });
 });
