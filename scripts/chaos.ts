@@ -99,7 +99,8 @@ const simAdmin = async <T>(method: string, route: string, body?: unknown): Promi
   if (!response.ok) throw new Error(`simulator ${method} ${route}: ${response.status}`);
   return (await response.json()) as T;
 };
-const project = await simAdmin<{ project: { id: number }; token: string }>('POST', '/_sim/projects', { name: 'chaos' });
+// Room for every node's server (the simulator's default project limit is Hetzner's, far below 100).
+const project = await simAdmin<{ project: { id: number }; token: string }>('POST', '/_sim/projects', { name: 'chaos', serverLimit: NODES * 2 });
 
 const organization = await db.organization.create({ data: { name: `chaos-${SEED}` } });
 const { token: apiToken } = await mintApiToken(db, { organizationId: organization.id, name: 'chaos' });
