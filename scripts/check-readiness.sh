@@ -22,6 +22,13 @@ else
   fail "generated Hetzner types are stale: run node packages/providers/scripts/generate-hetzner-types.ts"
 fi
 
+# 2b. The clients' typed GraphQL documents are what codegen.ts generates from schema.graphql and their operations.
+if node_modules/.bin/graphql-codegen --config codegen.ts --check >/dev/null 2>&1; then
+  ok "generated GraphQL client types (apps/web, packages/harness) match schema.graphql and their operations"
+else
+  fail "generated GraphQL client types are stale or an operation does not fit schema.graphql: run npm run generate"
+fi
+
 # 3. Every docs file the README names exists.
 for doc in $(grep -oE 'docs/[A-Za-z0-9_./-]+\.(md|graphql)' README.md | sort -u); do
   [ -f "$doc" ] || fail "README names $doc, which does not exist"

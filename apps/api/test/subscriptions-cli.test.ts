@@ -90,7 +90,7 @@ describe('the timeline printer on a terminal', () => {
   it('keeps steps on screen and redraws one progress bar', () => {
     let screen = '';
     const printer = createTimelinePrinter('tty', { write: (text: string) => { screen += text; } });
-    const event = (seq: number, phase: string, kind: TimelineEvent['kind'], progress: number | null = null): TimelineEvent => ({ seq, nodeId: 'n', phase, kind, message: `${phase} ${kind}`, progress, attempt: null, error: null, at: new Date(0).toISOString() });
+    const event = (seq: number, phase: TimelineEvent['phase'], kind: TimelineEvent['kind'], progress: number | null = null): TimelineEvent => ({ seq, nodeId: 'n', phase, kind, message: `${phase} ${kind}`, progress, attempt: null, error: null, at: new Date(0).toISOString() });
     printer.event(event(1, 'QUEUED', 'PHASE_ENTERED'));
     printer.event(event(2, 'WAITING_FOR_SERVER', 'PHASE_ENTERED'));
     // 3.5 of 6 steps: three phases done, half of WAITING_FOR_SERVER.

@@ -2,8 +2,12 @@ import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
 import { CREATE_NODE } from '../graphql/nodes.ts';
-import type { Image, ProviderCatalog, ServerType } from '../graphql/types.ts';
-import { fromCombinedError, fromOperationError, splitFieldErrors, type AppError } from '../errors.ts';
+import type { ProviderCatalogQuery } from '../graphql/generated/graphql.ts';
+
+type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
+type ServerType = ProviderCatalog['serverTypes'][number];
+type Image = ProviderCatalog['images'][number];
+import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
@@ -44,7 +48,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   const [errors, setErrors] = useState<AppError[]>([]);
   const [creation, createNode] = useMutation(CREATE_NODE);
 
-  const usable = connections.data?.providerConnections ?? [];
+  const usable = connections.data?.providerConnections.nodes ?? [];
   // Default to the first connection the provider accepted.
   useEffect(() => {
     if (!connectionId && usable.length > 0) setConnectionId((usable.find((c) => c.credentialStatus === 'VALID') ?? usable[0]!).id);
@@ -71,11 +75,12 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
     const result = await createNode({
       input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName },
     });
-    if (result.error) {
-      setErrors(fromCombinedError(result.error));
+    const outcome = mutationOutcome(result, result.data?.createNode);
+    if (outcome.errors) {
+      setErrors(outcome.errors);
       return;
     }
-    if (result.data) navigate(`/nodes/${encodeURIComponent(result.data.createNode.id)}`);
+    navigate(`/nodes/${encodeURIComponent(outcome.payload.node.id)}`);
   }
 
   if (connections.data && usable.length === 0) {

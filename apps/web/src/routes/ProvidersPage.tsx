@@ -20,7 +20,7 @@ export function ProvidersPage() {
   usePollingFallback(live.failure !== null, refresh);
   useRefreshWhenLive(refresh);
 
-  const connections = overlay(data?.providerConnections ?? [], live.latest, { newAt: 'end', removed });
+  const connections = overlay(data?.providerConnections.nodes ?? [], live.latest, { newAt: 'end', removed });
 
   return (
     <>
