@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { HangarError } from '@hangar/domain/api-errors';
 import type { Logger } from '@hangar/core/logger';
@@ -40,6 +41,15 @@ export function createMaskError(log: Logger) {
         nodes: error instanceof GraphQLError ? error.nodes : undefined,
         path: error instanceof GraphQLError ? error.path : undefined,
         extensions: { code: original.code, ...(original.field ? { field: original.field } : {}), ...(original.details ?? {}) },
+      });
+    }
+    if (original instanceof PothosValidationError) {
+      // Pothos' own argument checks (a negative page size, ...): never echo what was sent.
+      const field = /^Arguments? "(\w+)"/.exec(original.message)?.[1];
+      return new GraphQLError(/cursor|:/i.test(original.message) ? 'the pagination arguments are invalid' : original.message, {
+        nodes: error instanceof GraphQLError ? error.nodes : undefined,
+        path: error instanceof GraphQLError ? error.path : undefined,
+        extensions: { code: 'VALIDATION_FAILED', ...(field ? { field } : {}) },
       });
     }
     if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) return withValidationCode(error);
