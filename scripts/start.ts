@@ -93,9 +93,8 @@ async function main(): Promise<void> {
       const base = `http://localhost:${port}`;
       lines.unshift(
         `  Web app:   ${base}/#token=${first.token}`,
-        `  GraphiQL:  ${base}/graphql`,
+        `  GraphiQL:  ${base}/graphql#token=${first.token}`,
         `  API token: ${path.relative(process.cwd(), path.join(dataDir, 'dev-token')) || 'dev-token'} (organization "default"${first.created ? ', new' : ''})`,
-        `  Paste into GraphiQL's Headers tab: ${JSON.stringify({ Authorization: `Bearer ${first.token}` })}`,
       );
     }
     if (stopping) return;
