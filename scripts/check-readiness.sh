@@ -47,6 +47,15 @@ for code in $codes; do
 done
 [ "$missing" -eq 0 ] && ok "every error code in the code is documented ($(echo "$codes" | wc -w) codes)"
 
+# 4b. The GraphQL ErrorCode enum is exactly the documented codes (the first column of the tables in docs/error-codes.md).
+enum_codes=$(awk '/^enum ErrorCode \{/{inside=1; next} inside && /^\}/{inside=0} inside && /^  [A-Z][A-Z_]+$/{print $1}' schema.graphql | sort -u)
+doc_codes=$(grep -oE '^\| `[A-Z][A-Z_]+` \|' docs/error-codes.md | grep -oE '[A-Z][A-Z_]+' | sort -u)
+if [ -n "$enum_codes" ] && [ "$enum_codes" = "$doc_codes" ]; then
+  ok "the ErrorCode enum equals the codes in docs/error-codes.md ($(echo "$enum_codes" | wc -w) codes)"
+else
+  fail "the ErrorCode enum and docs/error-codes.md differ: $(diff <(echo "$enum_codes") <(echo "$doc_codes") | grep -E '^[<>]' | tr '\n' ' ')"
+fi
+
 # 5. Provider-first: no mutation, CLI or code path acquires a node without a provider connection.
 if grep -nE '^\s+[a-zA-Z]*(self|manual|local|register)[A-Za-z]*Node[A-Za-z]*\(' schema.graphql; then
   fail "the contract has a manual/self/local node mutation"

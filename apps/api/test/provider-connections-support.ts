@@ -29,6 +29,8 @@ export const DELETE = `mutation Delete($id: ID!) {
   deleteProviderConnection(input: { id: $id }) { __typename ... on DeleteProviderConnectionPayload { deletedId } ... on Error { code message } ... on ConflictError { path } } }`;
 export const ONE = `query One($id: ID!) { providerConnection(id: $id) { ${CONNECTION_FIELDS} } }`;
 export const ALL = `query All { providerConnections { totalCount nodes { ${CONNECTION_FIELDS} } } }`;
+export const REFRESH_CATALOG = `mutation Refresh($id: ID!) {
+  refreshCatalog(input: { id: $id }) { __typename ... on RefreshCatalogPayload { providerConnection { id } } ... on Error { code message } } }`;
 /** Enough of the catalog to prove who may read it (the catalog tests read the rest). */
 export const CATALOG = 'query Catalog($id: ID!) { providerConnection(id: $id) { id catalog { locations { name } } } }';
 
