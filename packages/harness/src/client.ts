@@ -8,7 +8,9 @@ import {
   NODE_EVENTS_SUBSCRIPTION,
   NODE_QUERY,
   NODES_QUERY,
+  PROVIDER_CONNECTIONS_QUERY,
   RELEASE_NODE_MUTATION,
+  VALIDATE_PROVIDER_CONNECTION_MUTATION,
   RETRY_NODE_MUTATION,
   type AcquireInput,
   type NodeError,
@@ -16,7 +18,7 @@ import {
   type TimelineEvent,
 } from './operations.ts';
 import { TERMINAL_PHASES } from '@hangar/domain/phases';
-import type { HarnessNodeEventsSubscription, HarnessNodeEventsSubscriptionVariables, HarnessNodesQuery, HarnessNodeTimelineQuery, NodeFilter, TypedDocumentString } from './generated/graphql.ts';
+import type { HarnessNodeEventsSubscription, HarnessNodeEventsSubscriptionVariables, HarnessNodesQuery, HarnessNodeTimelineQuery, HarnessProviderConnectionsQuery, NodeFilter, TypedDocumentString } from './generated/graphql.ts';
 
 /** The page size the stored timeline is read with (the API's maximum). */
 const EVENTS_PAGE_SIZE = 100;
@@ -27,6 +29,9 @@ export const RESUME_MAX_ATTEMPTS = 30;
 /** First wait before resuming a lost stream; doubles per attempt up to RESUME_MAX_DELAY_MS. */
 const RESUME_INITIAL_DELAY_MS = 50;
 const RESUME_MAX_DELAY_MS = 1_000;
+
+/** A provider connection as the harness reads it. */
+export type ProviderConnectionSummary = HarnessProviderConnectionsQuery['providerConnections']['nodes'][number];
 
 export interface HarnessClientOptions {
   /** The API's base URL, e.g. http://127.0.0.1:4000 (the GraphQL endpoint is {url}/graphql). */
@@ -68,6 +73,10 @@ export interface HarnessClient {
   node(id: string): Promise<NodeSummary>;
   /** One page of the organization's nodes, newest first (`after`: the previous page's endCursor). */
   list(options?: { first?: number; after?: string | null; filter?: NodeFilter }): Promise<HarnessNodesQuery['nodes']>;
+  /** Every provider connection of the organization (all pages), oldest first. */
+  connections(): Promise<ProviderConnectionSummary[]>;
+  /** validateProviderConnection: checks the stored token live now; the connection with its new credentialStatus. */
+  validateConnection(id: string): Promise<ProviderConnectionSummary>;
   /** The stored timeline after seq `after` (a query, read page by page; not a stream). */
   events(nodeId: string, after?: number): Promise<TimelineEvent[]>;
   /** cancelNode, retryNode, releaseNode: the node as it is then; a typed error rejects as a HarnessError. */
@@ -295,6 +304,21 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
         if (!found.events.pageInfo.hasNextPage || !found.events.pageInfo.endCursor) return events;
         cursor = found.events.pageInfo.endCursor;
       }
+    },
+    async connections() {
+      const connections: ProviderConnectionSummary[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const page: HarnessProviderConnectionsQuery['providerConnections'] = (await request(PROVIDER_CONNECTIONS_QUERY, { first: 100, after: cursor })).providerConnections;
+        connections.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return connections;
+        cursor = page.pageInfo.endCursor;
+      }
+    },
+    async validateConnection(id) {
+      const result = (await request(VALIDATE_PROVIDER_CONNECTION_MUTATION, { input: { id } })).validateProviderConnection;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.providerConnection;
     },
     async list(listOptions = {}) {
       return (await request(NODES_QUERY, { first: listOptions.first ?? 20, after: listOptions.after ?? null, filter: listOptions.filter ?? null })).nodes;

@@ -70,6 +70,24 @@ export const NODES_QUERY = graphql(`
     }
   }
 `);
+/** One page of the organization's provider connections, oldest first. */
+export const PROVIDER_CONNECTIONS_QUERY = graphql(`
+  query HarnessProviderConnections($first: Int, $after: String) {
+    providerConnections(first: $first, after: $after) {
+      nodes { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+export const VALIDATE_PROVIDER_CONNECTION_MUTATION = graphql(`
+  mutation HarnessValidateProviderConnection($input: ValidateProviderConnectionInput!) {
+    validateProviderConnection(input: $input) {
+      __typename
+      ... on ValidateProviderConnectionPayload { providerConnection { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } } }
+      ...HarnessTypedErrorFields
+    }
+  }
+`);
 export const CREATE_NODE_MUTATION = graphql(`
   mutation HarnessCreateNode($input: CreateNodeInput!) {
     createNode(input: $input) { __typename ... on CreateNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }

@@ -11,14 +11,17 @@ export const NODES_QUERY = graphql(`
 `);
 
 /**
- * One node with the oldest page of its stored timeline. The subscription continues after the
+ * One node with the oldest page of its stored timeline (`events`: STORED_EVENTS_PAGE_SIZE). The subscription continues after the
  * last seq held, so a longer timeline arrives through nodeEvents (stored events first).
  */
 export const NODE_QUERY = graphql(`
-  query Node($id: ID!) {
-    node(id: $id) { ...NodeFields events(first: 100) { nodes { ...AcquisitionEventFields } } }
+  query Node($id: ID!, $events: Int!) {
+    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }
   }
 `);
+
+/** How many stored events the node page reads before streaming (the API's maximum page size). */
+export const STORED_EVENTS_PAGE_SIZE = 100;
 
 export const CREATE_NODE = graphql(`
   mutation CreateNode($input: CreateNodeInput!) {

@@ -1,21 +1,38 @@
 import { graphql } from './generated/gql.ts';
 
-/** The organization's connections (one page of up to 100: a handful is usual). */
+/**
+ * The organization's connections: one page of CONNECTIONS_PAGE_SIZE (a handful is usual). The
+ * size is a variable: the API's cost limit multiplies a literal `first` into the document's cost.
+ */
 export const PROVIDER_CONNECTIONS_QUERY = graphql(`
-  query ProviderConnections { providerConnections(first: 100) { nodes { ...ProviderConnectionFields } } }
+  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }
 `);
 
-/** The stored catalog of one connection (what a node can be made of there). */
+/** How many connections the pages read (the API's maximum page size). */
+export const CONNECTIONS_PAGE_SIZE = 100;
+
+/** What a node can be made of through a connection. */
+graphql(`
+  fragment CatalogFields on ProviderCatalog {
+    fetchedAt
+    locations { name description country city }
+    serverTypes { name cores memoryGb diskGb architecture locations deprecated }
+    images { name description architecture }
+  }
+`);
+
+/** The stored catalog of one connection (null until Hangar read it once). */
 export const PROVIDER_CATALOG_QUERY = graphql(`
   query ProviderCatalog($id: ID!) {
-    providerConnection(id: $id) {
-      id
-      catalog {
-        fetchedAt
-        locations { name description country city }
-        serverTypes { name cores memoryGb diskGb architecture locations deprecated }
-        images { name description architecture }
-      }
+    providerConnection(id: $id) { id catalog { ...CatalogFields } }
+  }
+`);
+
+/** Reads the connection's catalog from the provider now and stores it. */
+export const REFRESH_CATALOG = graphql(`
+  mutation RefreshCatalog($input: RefreshCatalogInput!) {
+    refreshCatalog(input: $input) {
+      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields
     }
   }
 `);

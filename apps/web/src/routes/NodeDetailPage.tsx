@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE } from '../graphql/nodes.ts';
+import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE, STORED_EVENTS_PAGE_SIZE } from '../graphql/nodes.ts';
 import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError, fromStoredError, mutationOutcome, type AppError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
@@ -113,7 +113,7 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
 
 /** One node: its facts, actions, final error and the live provisioning timeline. */
 export function NodeDetailPage({ nodeId }: { nodeId: string }) {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId }, requestPolicy: 'network-only' });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId, events: STORED_EVENTS_PAGE_SIZE }, requestPolicy: 'network-only' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const changes = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
 

@@ -24,6 +24,8 @@ type Documents = {
     "\n  query HarnessNode($id: ID!) { node(id: $id) { ...HarnessNodeFields } }\n": typeof types.HarnessNodeDocument,
     "\n  query HarnessNodeTimeline($id: ID!, $first: Int!, $after: String) {\n    node(id: $id) { events(first: $first, after: $after) { nodes { ...HarnessEventFields } pageInfo { hasNextPage endCursor } } }\n  }\n": typeof types.HarnessNodeTimelineDocument,
     "\n  query HarnessNodes($first: Int, $after: String, $filter: NodeFilter) {\n    nodes(first: $first, after: $after, filter: $filter) {\n      totalCount\n      nodes { ...HarnessNodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HarnessNodesDocument,
+    "\n  query HarnessProviderConnections($first: Int, $after: String) {\n    providerConnections(first: $first, after: $after) {\n      nodes { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HarnessProviderConnectionsDocument,
+    "\n  mutation HarnessValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename\n      ... on ValidateProviderConnectionPayload { providerConnection { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } } }\n      ...HarnessTypedErrorFields\n    }\n  }\n": typeof types.HarnessValidateProviderConnectionDocument,
     "\n  mutation HarnessCreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": typeof types.HarnessCreateNodeDocument,
     "\n  mutation HarnessCancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": typeof types.HarnessCancelNodeDocument,
     "\n  mutation HarnessRetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": typeof types.HarnessRetryNodeDocument,
@@ -39,6 +41,8 @@ const documents: Documents = {
     "\n  query HarnessNode($id: ID!) { node(id: $id) { ...HarnessNodeFields } }\n": types.HarnessNodeDocument,
     "\n  query HarnessNodeTimeline($id: ID!, $first: Int!, $after: String) {\n    node(id: $id) { events(first: $first, after: $after) { nodes { ...HarnessEventFields } pageInfo { hasNextPage endCursor } } }\n  }\n": types.HarnessNodeTimelineDocument,
     "\n  query HarnessNodes($first: Int, $after: String, $filter: NodeFilter) {\n    nodes(first: $first, after: $after, filter: $filter) {\n      totalCount\n      nodes { ...HarnessNodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HarnessNodesDocument,
+    "\n  query HarnessProviderConnections($first: Int, $after: String) {\n    providerConnections(first: $first, after: $after) {\n      nodes { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HarnessProviderConnectionsDocument,
+    "\n  mutation HarnessValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename\n      ... on ValidateProviderConnectionPayload { providerConnection { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } } }\n      ...HarnessTypedErrorFields\n    }\n  }\n": types.HarnessValidateProviderConnectionDocument,
     "\n  mutation HarnessCreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": types.HarnessCreateNodeDocument,
     "\n  mutation HarnessCancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": types.HarnessCancelNodeDocument,
     "\n  mutation HarnessRetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...HarnessNodeFields } } ...HarnessTypedErrorFields }\n  }\n": types.HarnessRetryNodeDocument,
@@ -81,6 +85,14 @@ export function graphql(source: "\n  query HarnessNodeTimeline($id: ID!, $first:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HarnessNodes($first: Int, $after: String, $filter: NodeFilter) {\n    nodes(first: $first, after: $after, filter: $filter) {\n      totalCount\n      nodes { ...HarnessNodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql.ts').HarnessNodesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HarnessProviderConnections($first: Int, $after: String) {\n    providerConnections(first: $first, after: $after) {\n      nodes { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql.ts').HarnessProviderConnectionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HarnessValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename\n      ... on ValidateProviderConnectionPayload { providerConnection { id name kind credentialStatus credentialError { ...HarnessProviderErrorFields } } }\n      ...HarnessTypedErrorFields\n    }\n  }\n"): typeof import('./graphql.ts').HarnessValidateProviderConnectionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -28,6 +28,15 @@ export type CreateNodeInput = {
   sshKeyNames?: Array<string> | null | undefined;
 };
 
+/** Result of the last live call to the provider with the stored token (never guessed from its shape). */
+export type CredentialStatus =
+  | 'INVALID'
+  | 'RATE_LIMITED'
+  | 'READ_ONLY'
+  | 'UNCHECKED'
+  | 'UNREACHABLE'
+  | 'VALID';
+
 /** Every code the API answers with; docs/error-codes.md has the table (meaning, what to do). */
 export type ErrorCode =
   | 'BAD_REQUEST'
@@ -105,6 +114,9 @@ export type NodePhase =
   | 'WAITING_FOR_READINESS'
   | 'WAITING_FOR_SERVER';
 
+export type ProviderKind =
+  | 'HETZNER';
+
 /** The node whose server to give back. */
 export type ReleaseNodeInput = {
   /** The node’s id. */
@@ -114,6 +126,11 @@ export type ReleaseNodeInput = {
 /** The FAILED node to try again. */
 export type RetryNodeInput = {
   /** The node’s id. */
+  id: string | number;
+};
+
+export type ValidateProviderConnectionInput = {
+  /** The provider connection’s id. */
   id: string | number;
 };
 
@@ -178,6 +195,26 @@ export type HarnessNodesQueryVariables = Exact<{
 
 
 export type HarnessNodesQuery = { nodes: { totalCount: number, nodes: Array<{ id: string, name: string, phase: NodePhase, serverType: string, location: string, image: string, providerServerId: string | null, ipv4: string | null, ipv6: string | null, createdAt: string, readyAt: string | null, labels: Array<{ key: string, value: string }>, providerConnection: { id: string, name: string }, error: { code: ErrorCode, message: string, hint: string | null, retryable: boolean, provider: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type HarnessProviderConnectionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type HarnessProviderConnectionsQuery = { providerConnections: { nodes: Array<{ id: string, name: string, kind: ProviderKind, credentialStatus: CredentialStatus, credentialError: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type HarnessValidateProviderConnectionMutationVariables = Exact<{
+  input: ValidateProviderConnectionInput;
+}>;
+
+
+export type HarnessValidateProviderConnectionMutation = { validateProviderConnection:
+    | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ProviderError', hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null, code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string, provider: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } }
+    | { __typename: 'ValidateProviderConnectionPayload', providerConnection: { id: string, name: string, kind: ProviderKind, credentialStatus: CredentialStatus, credentialError: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } | null } }
+   };
 
 export type HarnessCreateNodeMutationVariables = Exact<{
   input: CreateNodeInput;
@@ -568,6 +605,84 @@ fragment HarnessNodeFields on Node {
     ...HarnessNodeErrorFields
   }
 }`) as unknown as TypedDocumentString<HarnessNodesQuery, HarnessNodesQueryVariables>;
+export const HarnessProviderConnectionsDocument = new TypedDocumentString(`
+    query HarnessProviderConnections($first: Int, $after: String) {
+  providerConnections(first: $first, after: $after) {
+    nodes {
+      id
+      name
+      kind
+      credentialStatus
+      credentialError {
+        ...HarnessProviderErrorFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment HarnessProviderErrorFields on ProviderError {
+  code
+  message
+  hint
+  retryable
+  providerCode
+  httpStatus
+  requestId
+}`) as unknown as TypedDocumentString<HarnessProviderConnectionsQuery, HarnessProviderConnectionsQueryVariables>;
+export const HarnessValidateProviderConnectionDocument = new TypedDocumentString(`
+    mutation HarnessValidateProviderConnection($input: ValidateProviderConnectionInput!) {
+  validateProviderConnection(input: $input) {
+    __typename
+    ... on ValidateProviderConnectionPayload {
+      providerConnection {
+        id
+        name
+        kind
+        credentialStatus
+        credentialError {
+          ...HarnessProviderErrorFields
+        }
+      }
+    }
+    ...HarnessTypedErrorFields
+  }
+}
+    fragment HarnessProviderErrorFields on ProviderError {
+  code
+  message
+  hint
+  retryable
+  providerCode
+  httpStatus
+  requestId
+}
+fragment HarnessTypedErrorFields on Error {
+  __typename
+  code
+  message
+  ... on ValidationError {
+    path
+  }
+  ... on ConflictError {
+    conflictPath: path
+  }
+  ... on ProviderError {
+    hint
+    retryable
+    providerCode
+    httpStatus
+    requestId
+  }
+  ... on RateLimitedError {
+    retryAfterSeconds
+    provider {
+      ...HarnessProviderErrorFields
+    }
+  }
+}`) as unknown as TypedDocumentString<HarnessValidateProviderConnectionMutation, HarnessValidateProviderConnectionMutationVariables>;
 export const HarnessCreateNodeDocument = new TypedDocumentString(`
     mutation HarnessCreateNode($input: CreateNodeInput!) {
   createNode(input: $input) {

@@ -21,15 +21,17 @@ type Documents = {
     "\n  fragment NodeFields on Node {\n    id name phase serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": typeof types.AcquisitionEventFieldsFragmentDoc,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
-    "\n  query Node($id: ID!) {\n    node(id: $id) { ...NodeFields events(first: 100) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
+    "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.ReleaseNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": typeof types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": typeof types.NodeEventsDocument,
-    "\n  query ProviderConnections { providerConnections(first: 100) { nodes { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionsDocument,
-    "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      catalog {\n        fetchedAt\n        locations { name description country city }\n        serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n        images { name description architecture }\n      }\n    }\n  }\n": typeof types.ProviderCatalogDocument,
+    "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionsDocument,
+    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n": typeof types.CatalogFieldsFragmentDoc,
+    "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n": typeof types.ProviderCatalogDocument,
+    "\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n": typeof types.RefreshCatalogDocument,
     "\n  mutation CreateProviderConnection($input: CreateProviderConnectionInput!) {\n    createProviderConnection(input: $input) {\n      __typename ... on CreateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.CreateProviderConnectionDocument,
     "\n  mutation RotateProviderToken($input: RotateProviderTokenInput!) {\n    rotateProviderToken(input: $input) {\n      __typename ... on RotateProviderTokenPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.RotateProviderTokenDocument,
     "\n  mutation ValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename ... on ValidateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.ValidateProviderConnectionDocument,
@@ -45,15 +47,17 @@ const documents: Documents = {
     "\n  fragment NodeFields on Node {\n    id name phase serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": types.AcquisitionEventFieldsFragmentDoc,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
-    "\n  query Node($id: ID!) {\n    node(id: $id) { ...NodeFields events(first: 100) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
+    "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.ReleaseNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": types.NodeEventsDocument,
-    "\n  query ProviderConnections { providerConnections(first: 100) { nodes { ...ProviderConnectionFields } } }\n": types.ProviderConnectionsDocument,
-    "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      catalog {\n        fetchedAt\n        locations { name description country city }\n        serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n        images { name description architecture }\n      }\n    }\n  }\n": types.ProviderCatalogDocument,
+    "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": types.ProviderConnectionsDocument,
+    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n": types.CatalogFieldsFragmentDoc,
+    "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n": types.ProviderCatalogDocument,
+    "\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n": types.RefreshCatalogDocument,
     "\n  mutation CreateProviderConnection($input: CreateProviderConnectionInput!) {\n    createProviderConnection(input: $input) {\n      __typename ... on CreateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.CreateProviderConnectionDocument,
     "\n  mutation RotateProviderToken($input: RotateProviderTokenInput!) {\n    rotateProviderToken(input: $input) {\n      __typename ... on RotateProviderTokenPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.RotateProviderTokenDocument,
     "\n  mutation ValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename ... on ValidateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.ValidateProviderConnectionDocument,
@@ -107,7 +111,7 @@ export function graphql(source: "\n  query Nodes($first: Int, $after: String) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Node($id: ID!) {\n    node(id: $id) { ...NodeFields events(first: 100) { nodes { ...AcquisitionEventFields } } }\n  }\n"): (typeof documents)["\n  query Node($id: ID!) {\n    node(id: $id) { ...NodeFields events(first: 100) { nodes { ...AcquisitionEventFields } } }\n  }\n"];
+export function graphql(source: "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n"): (typeof documents)["\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -135,11 +139,19 @@ export function graphql(source: "\n  subscription NodeEvents($nodeId: ID!, $afte
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ProviderConnections { providerConnections(first: 100) { nodes { ...ProviderConnectionFields } } }\n"): (typeof documents)["\n  query ProviderConnections { providerConnections(first: 100) { nodes { ...ProviderConnectionFields } } }\n"];
+export function graphql(source: "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n"): (typeof documents)["\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      catalog {\n        fetchedAt\n        locations { name description country city }\n        serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n        images { name description architecture }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      catalog {\n        fetchedAt\n        locations { name description country city }\n        serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n        images { name description architecture }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n"): (typeof documents)["\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n"): (typeof documents)["\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
