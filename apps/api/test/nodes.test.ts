@@ -130,6 +130,16 @@ describe('createNode validation', () => {
     await env.clearFaults();
   });
 
+  it('a provider out of request budget is a RateLimitedError with retryAfterSeconds', async () => {
+    const { project, connection } = await env.newConnection();
+    await env.addFault({ projectId: project.id, method: 'GET', path: '/server_types', error: { code: 'rate_limit_exceeded', message: 'limit reached' } });
+    const error = await createError({ providerConnectionId: connection.id });
+    expect(error).toMatchObject({ __typename: 'RateLimitedError', code: 'PROVIDER_RATE_LIMITED', retryAfterSeconds: expect.any(Number), provider: { code: 'PROVIDER_RATE_LIMITED' } });
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await env.testDb.db.node.count({ where: { providerConnectionId: connection.id } })).toBe(0);
+    await env.clearFaults();
+  });
+
   it('a name taken by a live node is CONFLICT on name; a cancelled node frees its name', async () => {
     const firstId = await created({ name: 'dup' });
     // The node, its event and its job are one transaction: a refused insert sends no job.

@@ -30,6 +30,7 @@ export interface TypedError {
   httpStatus?: number | null;
   requestId?: string | null;
   retryAfterSeconds?: number;
+  provider?: { code: string; requestId: string | null };
 }
 
 interface Response { data?: unknown; errors?: unknown[] }
