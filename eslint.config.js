@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'packages/db/src/generated/**', 'packages/providers/src/hetzner/generated/**', '.data/**', 'coverage/**'],
+    ignores: ['**/node_modules/**', '**/dist/**', 'packages/db/src/generated/**', 'packages/providers/src/hetzner/generated/**', 'apps/web/src/graphql/generated/**', 'packages/harness/src/generated/**', '.data/**', 'coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

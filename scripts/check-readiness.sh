@@ -22,6 +22,13 @@ else
   fail "generated Hetzner types are stale: run node packages/providers/scripts/generate-hetzner-types.ts"
 fi
 
+# 2b. The clients' typed GraphQL documents are what codegen.ts generates from schema.graphql and their operations.
+if node_modules/.bin/graphql-codegen --config codegen.ts --check >/dev/null 2>&1; then
+  ok "generated GraphQL client types (apps/web, packages/harness) match schema.graphql and their operations"
+else
+  fail "generated GraphQL client types are stale or an operation does not fit schema.graphql: run npm run generate"
+fi
+
 # 3. Every docs file the README names exists.
 for doc in $(grep -oE 'docs/[A-Za-z0-9_./-]+\.(md|graphql)' README.md | sort -u); do
   [ -f "$doc" ] || fail "README names $doc, which does not exist"
@@ -39,6 +46,15 @@ for code in $codes; do
   grep -q "\`$code\`\|| $code |" docs/error-codes.md || { fail "error code $code is not in docs/error-codes.md"; missing=1; }
 done
 [ "$missing" -eq 0 ] && ok "every error code in the code is documented ($(echo "$codes" | wc -w) codes)"
+
+# 4b. The GraphQL ErrorCode enum is exactly the documented codes (the first column of the tables in docs/error-codes.md).
+enum_codes=$(awk '/^enum ErrorCode \{/{inside=1; next} inside && /^\}/{inside=0} inside && /^  [A-Z][A-Z_]+$/{print $1}' schema.graphql | sort -u)
+doc_codes=$(grep -oE '^\| `[A-Z][A-Z_]+` \|' docs/error-codes.md | grep -oE '[A-Z][A-Z_]+' | sort -u)
+if [ -n "$enum_codes" ] && [ "$enum_codes" = "$doc_codes" ]; then
+  ok "the ErrorCode enum equals the codes in docs/error-codes.md ($(echo "$enum_codes" | wc -w) codes)"
+else
+  fail "the ErrorCode enum and docs/error-codes.md differ: $(diff <(echo "$enum_codes") <(echo "$doc_codes") | grep -E '^[<>]' | tr '\n' ' ')"
+fi
 
 # 5. Provider-first: no mutation, CLI or code path acquires a node without a provider connection.
 if grep -nE '^\s+[a-zA-Z]*(self|manual|local|register)[A-Za-z]*Node[A-Za-z]*\(' schema.graphql; then

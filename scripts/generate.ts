@@ -1,5 +1,6 @@
-// Runs after `npm install` (and as `npm run generate`): everything derived from sources that
-// is not committed. Prisma's CLI needs a placeholder engine path to generate offline.
+// Runs after `npm install` (and as `npm run generate`): everything derived from sources (the
+// typed GraphQL documents are committed too: check-readiness fails when they are stale).
+// Prisma's CLI needs a placeholder engine path to generate offline.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -13,4 +14,5 @@ function step(label: string, command: string, args: string[], cwd = root): void 
 }
 
 step('Prisma client and Pothos types (prisma/schema.prisma)', bin('prisma'), ['generate']);
+step('typed GraphQL documents for the web app and the harness (codegen.ts, from schema.graphql)', bin('graphql-codegen'), ['--config', 'codegen.ts', '--errors-only']);
 step('web app (apps/web/dist)', bin('vite'), ['build', '--logLevel', 'warn'], path.join(root, 'apps/web'));

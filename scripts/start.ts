@@ -99,9 +99,8 @@ async function main(): Promise<void> {
       const person = process.stdout.isTTY === true;
       lines.unshift(
         person ? `  Web app:   ${base}/#token=${first.token}` : `  Web app:   ${base}/#token=<the token in ${tokenFile}>`,
-        `  GraphiQL:  ${base}/graphql`,
+        person ? `  GraphiQL:  ${base}/graphql#token=${first.token}` : `  GraphiQL:  ${base}/graphql#token=<the token in ${tokenFile}>`,
         `  API token: ${tokenFile} (organization "default"${first.created ? ', new' : ''})`,
-        ...(person ? [`  Paste into GraphiQL's Headers tab: ${JSON.stringify({ Authorization: `Bearer ${first.token}` })}`] : []),
       );
     }
     if (stopping) return;

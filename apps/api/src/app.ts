@@ -15,6 +15,7 @@ import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
 import { createMaskError, withValidationCode, yogaLogger } from './errors.ts';
+import { GRAPHIQL_OPTIONS, renderHangarGraphiQL } from './graphiql.ts';
 import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { AGENT_PATH_PREFIX, handleAgentRequest } from './agent-routes.ts';
@@ -98,7 +99,8 @@ export function buildApp(options: AppOptions): App {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Hangar GraphiQL', subscriptionsProtocol: 'WS' },
+    graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: renderHangarGraphiQL,
     logging: yogaLogger(log.child({ component: 'yoga' })),
     maskedErrors: { maskError: createMaskError(log) },
     plugins: [

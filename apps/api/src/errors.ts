@@ -1,3 +1,4 @@
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { HangarError, isApiErrorCode } from '@hangar/domain/api-errors';
 import type { Logger } from '@hangar/core/logger';
@@ -106,6 +107,16 @@ export function createMaskError(log: Logger) {
         nodes: error instanceof GraphQLError ? error.nodes : undefined,
         path: error instanceof GraphQLError ? error.path : undefined,
         extensions: { code: original.code, ...(original.field ? { field: original.field } : {}), ...(original.details ?? {}) },
+      });
+    }
+    if (original instanceof PothosValidationError) {
+      // Pothos' own argument checks (a negative page size, ...): never echo what was sent.
+      const field = /^Arguments? "(\w+)"/.exec(original.message)?.[1];
+      log.info({ code: 'VALIDATION_FAILED', field }, 'caller error');
+      return new GraphQLError(/cursor|:/i.test(original.message) ? 'the pagination arguments are invalid' : original.message, {
+        nodes: error instanceof GraphQLError ? error.nodes : undefined,
+        path: error instanceof GraphQLError ? error.path : undefined,
+        extensions: { code: 'VALIDATION_FAILED', ...(field ? { field } : {}) },
       });
     }
     // A bare SyntaxError reaching Yoga's error handler is its own JSON.parse of a GET

@@ -152,18 +152,20 @@ describe('npm start', () => {
       const token = readFileSync(path.join(roleDir, 'dev-token'), 'utf8').trim();
       const gql = async (query: string, variables: Record<string, unknown> = {}) => {
         const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-        const body = (await response.json()) as { data?: Record<string, { id: string; phase: string; credentialStatus: string }>; errors?: unknown[] };
+        const body = (await response.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
         expect(body.errors).toBeUndefined();
         return body.data!;
       };
       const project = (await (await fetch(`${simulator.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'roles' }) })).json()) as { token: string };
-      const { createProviderConnection: connection } = await gql('mutation($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { id credentialStatus } }', { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${simulator.url}/v1` } });
-      expect(connection!.credentialStatus).toBe('VALID');
-      const { createNode: node } = await gql('mutation($input: CreateNodeInput!) { createNode(input: $input) { id phase } }', { input: { providerConnectionId: connection!.id, name: 'split-roles', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
-      let phase = node!.phase;
+      const created = await gql('mutation($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id credentialStatus } } ... on Error { code message } } }', { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${simulator.url}/v1` } });
+      const connection = created.createProviderConnection!.providerConnection as { id: string; credentialStatus: string };
+      expect(connection.credentialStatus).toBe('VALID');
+      const acquired = await gql('mutation($input: CreateNodeInput!) { createNode(input: $input) { ... on CreateNodePayload { node { id phase } } ... on Error { code message } } }', { input: { providerConnectionId: connection.id, name: 'split-roles', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
+      const node = acquired.createNode!.node as { id: string; phase: string };
+      let phase = node.phase;
       for (let i = 0; i < 200 && phase !== 'READY' && phase !== 'FAILED'; i++) {
         await new Promise((resolve) => setTimeout(resolve, 150));
-        phase = (await gql('query($id: ID!) { node(id: $id) { id phase } }', { id: node!.id })).node!.phase;
+        phase = (await gql('query($id: ID!) { node(id: $id) { id phase } }', { id: node.id })).node!.phase as string;
       }
       expect(phase).toBe('READY');
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiToken } from '@hangar/core/api-tokens';
 import { allowProviderEndpoint } from '@hangar/core/testing/test-deps';
 import { startTestApi, type TestApi } from './api-harness.ts';
+import { payloadOf, typedErrorOf } from './support/results.ts';
 import {
   ALL,
   CATALOG,
@@ -42,6 +43,14 @@ afterAll(async () => {
   await Promise.all([api.stop(), sim.stop()]);
 });
 
+async function validate(id: string): Promise<ConnectionView> {
+  return payloadOf<{ providerConnection: ConnectionView }>((await api.graphql(VALIDATE, { id })).body, 'validateProviderConnection').providerConnection;
+}
+
+async function rotate(id: string, token: string): Promise<ConnectionView> {
+  return payloadOf<{ providerConnection: ConnectionView }>((await api.graphql(ROTATE, { id, token })).body, 'rotateProviderToken').providerConnection;
+}
+
 /** Every /v1 request the simulator has seen (all projects, unauthenticated ones too). */
 async function simRequestCount(): Promise<number> {
   return (await admin<{ requests: unknown[] }>(sim, 'GET', '/_sim/requests')).requests.length;
@@ -74,10 +83,9 @@ describe('live credential status', () => {
     const connection = await createConnectionVia(api, { token: doomedProject.token, apiEndpoint: `${doomed.url}/v1` });
     expect(connection.credentialStatus).toBe('VALID');
     await doomed.stop();
-    const { body } = await api.graphql<{ validateProviderConnection: ConnectionView }>(VALIDATE, { id: connection.id });
-    expect(body.errors).toBeUndefined();
-    expect(body.data?.validateProviderConnection.credentialStatus).toBe('UNREACHABLE');
-    expect(body.data?.validateProviderConnection.credentialError).toMatchObject({ code: 'PROVIDER_UNREACHABLE', httpStatus: null, retryable: true });
+    const validated = await validate(connection.id);
+    expect(validated.credentialStatus).toBe('UNREACHABLE');
+    expect(validated.credentialError).toMatchObject({ code: 'PROVIDER_UNREACHABLE', httpStatus: null, retryable: true, hint: expect.stringMatching(/API endpoint/) });
   });
 
   it('a 429 from the provider is RATE_LIMITED', async () => {
@@ -85,22 +93,21 @@ describe('live credential status', () => {
     const connection = await createConnectionVia(api, { token: limited.token, apiEndpoint: endpoint });
     expect(connection.credentialStatus).toBe('VALID');
     await addFault(sim, { method: 'GET', path: '/servers', projectId: limited.id, error: 'rate_limit_exceeded', times: 1 });
-    const { body } = await api.graphql<{ validateProviderConnection: ConnectionView }>(VALIDATE, { id: connection.id });
-    expect(body.data?.validateProviderConnection.credentialStatus).toBe('RATE_LIMITED');
-    expect(body.data?.validateProviderConnection.credentialError).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', providerCode: 'rate_limit_exceeded', httpStatus: 429 });
+    const validated = await validate(connection.id);
+    expect(validated.credentialStatus).toBe('RATE_LIMITED');
+    expect(validated.credentialError).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', providerCode: 'rate_limit_exceeded', httpStatus: 429 });
   });
 
   it('rotating to a bad token gives INVALID; rotating back gives VALID with the new hint', async () => {
     const connection = await createConnectionVia(api, { token: project.token, apiEndpoint: endpoint });
     const bad = unknownToken();
-    const rotated = await api.graphql<{ rotateProviderToken: ConnectionView }>(ROTATE, { id: connection.id, token: bad });
-    expect(rotated.body.errors).toBeUndefined();
-    expect(rotated.body.data?.rotateProviderToken).toMatchObject({ id: connection.id, credentialStatus: 'INVALID', tokenHint: `…${bad.slice(-4)}` });
-    expect(rotated.body.data?.rotateProviderToken.credentialError?.code).toBe('PROVIDER_AUTH_FAILED');
+    const rotated = await rotate(connection.id, bad);
+    expect(rotated).toMatchObject({ id: connection.id, credentialStatus: 'INVALID', tokenHint: `…${bad.slice(-4)}` });
+    expect(rotated.credentialError?.code).toBe('PROVIDER_AUTH_FAILED');
     // The stored token is the bad one now: an on-demand check agrees.
-    expect((await api.graphql<{ validateProviderConnection: ConnectionView }>(VALIDATE, { id: connection.id })).body.data?.validateProviderConnection.credentialStatus).toBe('INVALID');
-    const back = await api.graphql<{ rotateProviderToken: ConnectionView }>(ROTATE, { id: connection.id, token: `  ${project.token}\n` });
-    expect(back.body.data?.rotateProviderToken).toMatchObject({ credentialStatus: 'VALID', credentialError: null, tokenHint: `…${project.token.slice(-4)}` });
+    expect((await validate(connection.id)).credentialStatus).toBe('INVALID');
+    const back = await rotate(connection.id, `  ${project.token}\n`);
+    expect(back).toMatchObject({ credentialStatus: 'VALID', credentialError: null, tokenHint: `…${project.token.slice(-4)}` });
   });
 });
 
@@ -116,9 +123,10 @@ describe('input rules (checked before any provider call)', () => {
     const before = await simRequestCount();
     const { status, body } = await api.graphql(CREATE, { input: { name: uniqueName(), kind: 'HETZNER', token: value, apiEndpoint: endpoint } });
     expect(status).toBe(200);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'token' });
-    expect(body.errors?.[0]?.message).toMatch(message);
-    if (value.trim() !== '') expect(body.errors?.[0]?.message).not.toContain(value.trim().slice(0, 16));
+    const error = typedErrorOf(body, 'createProviderConnection');
+    expect(error).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED', path: ['input', 'token'] });
+    expect(error.message).toMatch(message);
+    if (value.trim() !== '') expect(error.message).not.toContain(value.trim().slice(0, 16));
     expect(await simRequestCount()).toBe(before);
   });
 
@@ -126,7 +134,7 @@ describe('input rules (checked before any provider call)', () => {
     const connection = await createConnectionVia(api, { token: project.token, apiEndpoint: endpoint });
     const before = await simRequestCount();
     const { body } = await api.graphql(ROTATE, { id: connection.id, token: project.token.slice(0, 32) });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'token' });
+    expect(typedErrorOf(body, 'rotateProviderToken')).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED', path: ['input', 'token'] });
     expect(await simRequestCount()).toBe(before);
     const { body: after } = await api.graphql<{ providerConnection: ConnectionView }>(ONE, { id: connection.id });
     expect(after.data?.providerConnection.tokenHint).toBe(connection.tokenHint);
@@ -140,16 +148,18 @@ describe('input rules (checked before any provider call)', () => {
     ['apiEndpoint', { apiEndpoint: 'https://user:pw@api.hetzner.cloud/v1' }, /credentials/],
   ])('refuses a bad %s with VALIDATION_FAILED on that field', async (field, override, message) => {
     const { body } = await api.graphql(CREATE, { input: { name: uniqueName(), kind: 'HETZNER', token: project.token, apiEndpoint: endpoint, ...override } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', field });
-    expect(body.errors?.[0]?.message).toMatch(message);
+    const error = typedErrorOf(body, 'createProviderConnection');
+    expect(error).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED', path: ['input', field] });
+    expect(error.message).toMatch(message);
   });
 
   it('refuses a name already used in the organization with CONFLICT on field name', async () => {
     const name = uniqueName('taken');
     await createConnectionVia(api, { name, token: project.token, apiEndpoint: endpoint });
     const { body } = await api.graphql(CREATE, { input: { name: `  ${name} `, kind: 'HETZNER', token: project.token, apiEndpoint: endpoint } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
-    expect(body.errors?.[0]?.message).toContain(name);
+    const error = typedErrorOf(body, 'createProviderConnection');
+    expect(error).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', path: ['input', 'name'] });
+    expect(error.message).toContain(name);
   });
 });
 
@@ -167,19 +177,18 @@ describe('deleteProviderConnection', () => {
   it('is a CONFLICT while a node holds a server through the connection, and works once it is released', async () => {
     const connection = await createConnectionVia(api, { token: project.token, apiEndpoint: endpoint });
     const node = await api.testDb.db.node.create({ data: nodeData(api.organizationId, connection.id, { phase: 'READY', providerServerId: '4711' }) });
-    const { body } = await api.graphql(DELETE, { id: connection.id });
-    expect(body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(body.errors?.[0]?.message).toMatch(new RegExp(`still in use: 1 node .*"${node.name}" \\(READY, server 4711\\).*release`, 's'));
+    const conflict = typedErrorOf((await api.graphql(DELETE, { id: connection.id })).body, 'deleteProviderConnection');
+    expect(conflict).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT', path: [] });
+    expect(conflict.message).toMatch(new RegExp(`still in use: 1 node .*"${node.name}" \\(READY, server 4711\\).*release`, 's'));
     expect(await api.testDb.db.providerConnection.count({ where: { id: connection.id } })).toBe(1);
 
     // FAILED with its server still recorded (not cleaned up yet) still holds it.
     await api.testDb.db.node.update({ where: { id: node.id }, data: { phase: 'FAILED' } });
-    expect((await api.graphql(DELETE, { id: connection.id })).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(typedErrorOf((await api.graphql(DELETE, { id: connection.id })).body, 'deleteProviderConnection').code).toBe('CONFLICT');
 
     await api.testDb.db.node.update({ where: { id: node.id }, data: { phase: 'RELEASED', providerServerId: null } });
-    const deleted = await api.graphql<{ deleteProviderConnection: string }>(DELETE, { id: connection.id });
-    expect(deleted.body.errors).toBeUndefined();
-    expect(deleted.body.data?.deleteProviderConnection).toBe(connection.id);
+    const deleted = payloadOf<{ deletedId: string }>((await api.graphql(DELETE, { id: connection.id })).body, 'deleteProviderConnection');
+    expect(deleted.deletedId).toBe(connection.id);
     expect(await api.testDb.db.node.count({ where: { id: node.id } })).toBe(0);
     expect((await api.graphql(ONE, { id: connection.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
@@ -187,7 +196,7 @@ describe('deleteProviderConnection', () => {
   it('is a CONFLICT for a queued node without a server yet', async () => {
     const connection = await createConnectionVia(api, { token: project.token, apiEndpoint: endpoint });
     await api.testDb.db.node.create({ data: nodeData(api.organizationId, connection.id, { phase: 'QUEUED' }) });
-    expect((await api.graphql(DELETE, { id: connection.id })).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(typedErrorOf((await api.graphql(DELETE, { id: connection.id })).body, 'deleteProviderConnection').code).toBe('CONFLICT');
   });
 });
 
@@ -200,34 +209,45 @@ describe('organization scoping', () => {
     otherToken = (await mintApiToken(api.testDb.db, { organizationId: other.id, name: 'globex-test' })).token;
   });
 
-  const operations: Array<[string, string, (id: string) => Record<string, unknown>]> = [
-    ['providerConnection', ONE, (id) => ({ id })],
-    ['providerConnection { catalog }', CATALOG, (id) => ({ id })],
-    ['rotateProviderToken', ROTATE, (id) => ({ id, token: unknownToken() })],
-    ['validateProviderConnection', VALIDATE, (id) => ({ id })],
-    ['deleteProviderConnection', DELETE, (id) => ({ id })],
+  // [name, operation, variables, the mutation whose typed result answers (null: a query's top-level error)]
+  const operations: Array<[string, string, (id: string) => Record<string, unknown>, string | null]> = [
+    ['providerConnection', ONE, (id) => ({ id }), null],
+    ['providerConnection { catalog }', CATALOG, (id) => ({ id }), null],
+    ['rotateProviderToken', ROTATE, (id) => ({ id, token: unknownToken() }), 'rotateProviderToken'],
+    ['validateProviderConnection', VALIDATE, (id) => ({ id }), 'validateProviderConnection'],
+    ['deleteProviderConnection', DELETE, (id) => ({ id }), 'deleteProviderConnection'],
   ];
 
-  it.each(operations)('%s with another organization’s id is NOT_FOUND', async (_name, operation, variables) => {
+  /** The NOT_FOUND answer: a NotFoundError result of a mutation, a top-level error of a query. */
+  function notFound(body: Awaited<ReturnType<TestApi['graphql']>>['body'], mutation: string | null): { message: string } {
+    if (mutation) {
+      const error = typedErrorOf(body, mutation);
+      expect(error).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+      return error;
+    }
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    return body.errors?.[0] as { message: string };
+  }
+
+  it.each(operations)('%s with another organization’s id is NOT_FOUND', async (_name, operation, variables, mutation) => {
     const before = await simRequestCount();
     const { body } = await api.graphql(operation, variables(foreign.id), otherToken);
-    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(body.errors?.[0]?.message).not.toContain(foreign.name);
+    expect(notFound(body, mutation).message).not.toContain(foreign.name);
     expect(await simRequestCount()).toBe(before);
   });
 
-  it.each(operations)('%s with a malformed id is NOT_FOUND', async (_name, operation, variables) => {
+  it.each(operations)('%s with a malformed id is NOT_FOUND', async (_name, operation, variables, mutation) => {
     const { body } = await api.graphql(operation, variables('not-a-uuid'));
-    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    notFound(body, mutation);
   });
 
   it('leaves the connection untouched and lists only the caller’s own connections', async () => {
     const { body } = await api.graphql<{ providerConnection: ConnectionView }>(ONE, { id: foreign.id });
     expect(body.data?.providerConnection).toMatchObject({ id: foreign.id, tokenHint: foreign.tokenHint, credentialStatus: 'VALID' });
-    const theirs = await api.graphql<{ providerConnections: ConnectionView[] }>(ALL, {}, otherToken);
-    expect(theirs.body.data?.providerConnections).toEqual([]);
-    const ours = await api.graphql<{ providerConnections: ConnectionView[] }>(ALL);
-    expect(ours.body.data?.providerConnections.map((connection) => connection.id)).toContain(foreign.id);
+    const theirs = await api.graphql<{ providerConnections: { totalCount: number; nodes: ConnectionView[] } }>(ALL, {}, otherToken);
+    expect(theirs.body.data?.providerConnections).toEqual({ totalCount: 0, nodes: [] });
+    const ours = await api.graphql<{ providerConnections: { totalCount: number; nodes: ConnectionView[] } }>(ALL);
+    expect(ours.body.data?.providerConnections.nodes.map((connection) => connection.id)).toContain(foreign.id);
   });
 
   it('asks for an API token first', async () => {
@@ -235,36 +255,6 @@ describe('organization scoping', () => {
       const { body } = await api.graphql(operation, { input: { name: 'x', kind: 'HETZNER', token: project.token } }, null);
       expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
-  });
-});
-
-describe('catalog', () => {
-  it('lists the provider’s locations, server types with where they are offered, and images', async () => {
-    const connection = await createConnectionVia(api, { token: project.token, apiEndpoint: endpoint });
-    type Catalog = {
-      locations: Array<{ name: string; country: string; city: string }>;
-      serverTypes: Array<{ name: string; cores: number; memoryGb: number; diskGb: number; architecture: string; locations: string[]; deprecated: boolean }>;
-      images: Array<{ name: string; architecture: string }>;
-    };
-    const { body } = await api.graphql<{ providerConnection: { catalog: Catalog } }>(CATALOG, { id: connection.id });
-    expect(body.errors).toBeUndefined();
-    const catalog = body.data?.providerConnection.catalog as Catalog;
-    expect(catalog.locations.map((location) => location.name).sort()).toEqual(['ash', 'fsn1', 'hel1', 'hil', 'nbg1', 'sin']);
-    expect(catalog.locations.find((location) => location.name === 'fsn1')).toMatchObject({ country: 'DE', city: 'Falkenstein' });
-    const byName = new Map(catalog.serverTypes.map((type) => [type.name, type]));
-    expect(byName.get('cx22')).toMatchObject({ cores: 2, memoryGb: 4, diskGb: 40, architecture: 'x86', deprecated: false });
-    expect(byName.get('cx22')?.locations.sort()).toEqual(['fsn1', 'hel1', 'nbg1']);
-    expect(byName.get('cpx11')?.locations.sort()).toEqual(['ash', 'fsn1', 'hel1', 'hil', 'nbg1', 'sin']);
-    expect(byName.get('cax11')).toMatchObject({ architecture: 'arm' });
-    expect(byName.get('cax11')?.locations).not.toContain('ash');
-    expect(catalog.images.filter((image) => image.name === 'ubuntu-24.04').map((image) => image.architecture).sort()).toEqual(['arm', 'x86']);
-    expect(catalog.images.map((image) => image.name)).not.toContain('ubuntu-20.04');
-  });
-
-  it('fails with the PROVIDER_* code and the diagnostic when the provider refuses the token', async () => {
-    const connection = await createConnectionVia(api, { token: unknownToken(), apiEndpoint: endpoint });
-    const { body } = await api.graphql(CATALOG, { id: connection.id });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', retryable: false, provider: { code: 'PROVIDER_AUTH_FAILED', httpStatus: 401, providerCode: 'unauthorized' } });
   });
 });
 

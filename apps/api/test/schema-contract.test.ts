@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, isEnumType, isInputObjectType, isObjectType, isScalarType, type GraphQLNamedType } from 'graphql';
+import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isUnionType, type GraphQLNamedType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printContract, SCHEMA_FILE } from '../src/schema/print.ts';
 import { schema } from '../src/schema/index.ts';
@@ -27,8 +27,20 @@ describe('the public contract', () => {
       expect(values).toEqual(expect.arrayContaining(expected.getValues().map((value) => value.name)));
       return;
     }
-    if (isObjectType(expected) || isInputObjectType(expected)) {
-      const actualFields = (isObjectType(actual) || isInputObjectType(actual)) ? actual.getFields() : {};
+    if (isUnionType(expected)) {
+      // A result union: the payload and every sketched error type (more may be added).
+      expect(isUnionType(actual)).toBe(true);
+      const members = isUnionType(actual) ? actual.getTypes().map((type) => type.name) : [];
+      expect(members).toEqual(expect.arrayContaining(expected.getTypes().map((type) => type.name)));
+      return;
+    }
+    if (isObjectType(expected) || isInterfaceType(expected)) {
+      const interfaces = isObjectType(actual) || isInterfaceType(actual) ? actual.getInterfaces().map((type) => type.name) : [];
+      expect(interfaces, `${name} implements`).toEqual(expect.arrayContaining(expected.getInterfaces().map((type) => type.name)));
+      expect(isInputObjectType(actual), `${name} is an output type`).toBe(false);
+    }
+    if (isObjectType(expected) || isInterfaceType(expected) || isInputObjectType(expected)) {
+      const actualFields = (isObjectType(actual) || isInterfaceType(actual) || isInputObjectType(actual)) ? actual.getFields() : {};
       for (const [fieldName, field] of Object.entries(expected.getFields())) {
         const actualField = actualFields[fieldName];
         expect(actualField, `${name}.${fieldName}`).toBeDefined();

@@ -7,12 +7,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './api-harness.ts';
+import { payloadOf } from './support/results.ts';
 import {
   ALL,
   CATALOG,
   CREATE,
   DELETE,
   ONE,
+  REFRESH_CATALOG,
   ROTATE,
   VALIDATE,
   addFault,
@@ -95,17 +97,18 @@ describe('secret scan', () => {
     expect(readOnly.credentialStatus).toBe('READ_ONLY');
     expect((await api.graphql(ALL)).body.errors).toBeUndefined();
     expect((await api.graphql(CATALOG, { id: main.id })).body.errors).toBeUndefined();
-    expect((await api.graphql(ROTATE, { id: main.id, token: second.token })).body.errors).toBeUndefined();
-    expect((await api.graphql(VALIDATE, { id: main.id })).body.errors).toBeUndefined();
+    payloadOf((await api.graphql(REFRESH_CATALOG, { id: main.id })).body, 'refreshCatalog');
+    payloadOf((await api.graphql(ROTATE, { id: main.id, token: second.token })).body, 'rotateProviderToken');
+    payloadOf((await api.graphql(VALIDATE, { id: main.id })).body, 'validateProviderConnection');
 
-    // Provoked failures, each carrying a token somewhere in the request.
-    const errors: unknown[] = [];
+    // Provoked failures, each carrying a token somewhere in the request: a typed error result
+    // (a mutation's expected failure) or a top-level error (a request that does not fit the schema).
     const expectError = async (query: string, variables: Record<string, unknown>) => {
       const { body } = await api.graphql(query, variables);
-      expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
-      errors.push(body.errors);
+      const typed = Object.values(body.data ?? {}).some((result) => /Error$/.test(String((result as { __typename?: string } | null)?.__typename)));
+      expect(typed || (body.errors?.length ?? 0) > 0, JSON.stringify(body)).toBe(true);
     };
-    await expectError(CATALOG, { id: (await createConnectionVia(api, { name: uniqueName('scan-bad'), token: bad, apiEndpoint: endpoint })).id });
+    await expectError(REFRESH_CATALOG, { id: (await createConnectionVia(api, { name: uniqueName('scan-bad'), token: bad, apiEndpoint: endpoint })).id });
     await expectError(ROTATE, { id: main.id, token: project.token.slice(0, PREFIX_CHARS) });
     await expectError(ROTATE, { id: main.id, token: `${project.token.slice(0, 40)} ${project.token.slice(40)}` });
     await expectError(CREATE, { input: { name: main.name, kind: 'HETZNER', token: project.token, apiEndpoint: endpoint } });
@@ -114,16 +117,16 @@ describe('secret scan', () => {
     await expectError(CREATE, { input: { name: uniqueName('scan'), kind: 'NOPE', token: project.token } });
     await expectError(CREATE, { input: { name: 42, kind: 'HETZNER', token: project.token } });
     await expectError(ROTATE, { id: 'not-a-uuid', token: project.token });
-    await expectError(`mutation { rotateProviderToken(id: "${main.id}", token: ${JSON.stringify(project.token)}, extra: 1) { id } }`, {});
-    await expectError(`mutation { createProviderConnection(input: { name: "x", kind: NOPE, token: ${JSON.stringify(second.token)} }) { id } }`, {});
+    await expectError(`mutation { rotateProviderToken(input: { id: "${main.id}", token: ${JSON.stringify(project.token)}, extra: 1 }) { __typename } }`, {});
+    await expectError(`mutation { createProviderConnection(input: { name: "x", kind: NOPE, token: ${JSON.stringify(second.token)} }) { __typename } }`, {});
 
     // A provider that fails mid-check (5xx with the token's project), then a rotation back to a bad token.
     await addFault(sim, { method: 'POST', path: '/ssh_keys', projectId: second.id, error: 'server_error', times: 1 });
-    expect((await api.graphql(VALIDATE, { id: main.id })).body.errors).toBeUndefined();
-    expect((await api.graphql(ROTATE, { id: main.id, token: bad })).body.errors).toBeUndefined();
+    payloadOf((await api.graphql(VALIDATE, { id: main.id })).body, 'validateProviderConnection');
+    payloadOf((await api.graphql(ROTATE, { id: main.id, token: bad })).body, 'rotateProviderToken');
     const { body: last } = await api.graphql<{ providerConnection: { credentialError: { code: string } | null } }>(ONE, { id: main.id });
     expect(last.data?.providerConnection.credentialError?.code).toBe('PROVIDER_AUTH_FAILED');
-    expect((await api.graphql(DELETE, { id: readOnly.id })).body.errors).toBeUndefined();
+    payloadOf((await api.graphql(DELETE, { id: readOnly.id })).body, 'deleteProviderConnection');
 
     // A canary the scan must find, to prove it reads every row (it is not one of the secrets).
     const canary = unknownToken();

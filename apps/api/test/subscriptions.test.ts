@@ -301,6 +301,32 @@ describe('nodeChanged and providerConnectionChanged', () => {
     dispose();
   });
 
+  it('nodeChanged(filter:) sends only nodes of that connection now in one of those phases', async () => {
+    const client = wsClient(api.token);
+    const otherConnection = await createConnectionRow(api.testDb.db, api.organizationId, 'filtered-changes');
+    const seen: Array<{ id: string; phase: string }> = [];
+    const dispose = client.subscribe(
+      { query: 'subscription($filter: NodeChangedFilter) { nodeChanged(filter: $filter) { id phase } }', variables: { filter: { providerConnectionId: otherConnection, phase: ['VALIDATING', 'READY'] } } },
+      { next: (result) => seen.push((result.data as { nodeChanged: { id: string; phase: string } }).nodeChanged), error: () => undefined, complete: () => undefined },
+    );
+    // The stream is live once a matching change of a canary node arrives (no sleeping).
+    const canary = await createNodeRow(api.testDb.db, api.organizationId, otherConnection);
+    await appendStep(api.testDb.db, canary, enter('QUEUED'));
+    await expect.poll(async () => {
+      await appendStep(api.testDb.db, canary, enter('VALIDATING'));
+      return seen.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
+    seen.length = 0;
+    const wrongConnection = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    const wanted = await createNodeRow(api.testDb.db, api.organizationId, otherConnection);
+    await appendStep(api.testDb.db, wrongConnection, enter('VALIDATING'));
+    await appendStep(api.testDb.db, wanted, enter('QUEUED'));
+    await appendStep(api.testDb.db, wanted, enter('VALIDATING'));
+    await expect.poll(() => seen.find((node) => node.id === wanted), { timeout: 60_000 }).toEqual({ id: wanted, phase: 'VALIDATING' });
+    expect(seen.filter((node) => node.id !== canary)).toEqual([{ id: wanted, phase: 'VALIDATING' }]);
+    dispose();
+  });
+
   it('streams a provider connection’s new credential status', async () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; credentialStatus: string }> = [];

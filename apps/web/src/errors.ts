@@ -1,6 +1,7 @@
 import type { CombinedError } from 'urql';
-import { isProviderErrorCode, PROVIDER_ERRORS, type ProviderErrorInfo } from '@hangar/domain/provider-errors';
+import { isProviderErrorCode, PROVIDER_ERRORS } from '@hangar/domain/provider-errors';
 import { isNodeErrorCode, NODE_ERRORS } from '@hangar/domain/node-errors';
+import type { NodeErrorFieldsFragment, ProviderErrorFieldsFragment, TypedErrorFieldsFragment } from './graphql/generated/graphql.ts';
 
 /**
  * Every failure the web app shows, in one shape: a stable code, the message, the input field
@@ -16,14 +17,6 @@ export interface AppError {
   hint: string;
 }
 
-
-/** A node's failure as the API returns it (Node.error, AcquisitionEvent.error). */
-export interface NodeErrorDetails {
-  code: string;
-  message: string;
-  retryable: boolean;
-  provider: ProviderErrorInfo | null;
-}
 
 /** The code for "the API could not be reached at all" (no GraphQL answer). */
 export const NETWORK_ERROR = 'NETWORK_ERROR';
@@ -77,9 +70,37 @@ export function fromOperationError(error: CombinedError): AppError {
   return fromCombinedError(error)[0]!;
 }
 
+/** A field path from the API (`["input", "labels", "2", "key"]`) as a form's field name (`labels.2.key`). */
+function fieldFromPath(path: readonly string[] | null | undefined): string | null {
+  if (!path || path.length === 0) return null;
+  return fieldName(path.join('.'));
+}
+
+/** A mutation's typed error (the union member that implements Error), normalised. */
+export function fromTypedError(error: TypedErrorFieldsFragment): AppError {
+  const path = 'path' in error ? error.path : 'conflictPath' in error ? error.conflictPath : null;
+  const serverHint = 'hint' in error ? error.hint : 'provider' in error ? error.provider.hint : null;
+  const wait = 'retryAfterSeconds' in error ? ` (the provider accepts requests again in ${error.retryAfterSeconds} s)` : '';
+  return { code: error.code, message: `${error.message}${wait}`, field: fieldFromPath(path), hint: serverHint ?? hintFor(error.code) };
+}
+
+/**
+ * A mutation's outcome: the payload, or the errors to show (a failed request's top-level errors,
+ * or the typed error the mutation answered with).
+ */
+export function mutationOutcome<P extends { __typename: string }>(
+  result: { error?: CombinedError; data?: unknown },
+  field: P | TypedErrorFieldsFragment | undefined,
+): { payload: P; errors: null } | { payload: null; errors: AppError[] } {
+  if (result.error) return { payload: null, errors: fromCombinedError(result.error) };
+  if (!field) return { payload: null, errors: [{ code: 'INTERNAL_SERVER_ERROR', message: 'The API answered without a result.', field: null, hint: hintFor('INTERNAL_SERVER_ERROR') }] };
+  if ('code' in field) return { payload: null, errors: [fromTypedError(field)] };
+  return { payload: field, errors: null };
+}
+
 /** A node's or a provider's stored failure, normalised. */
-export function fromStoredError(error: NodeErrorDetails | ProviderErrorInfo): AppError {
-  return { code: error.code, message: error.message, field: null, hint: hintFor(error.code) };
+export function fromStoredError(error: NodeErrorFieldsFragment | ProviderErrorFieldsFragment): AppError {
+  return { code: error.code, message: error.message, field: null, hint: error.hint ?? hintFor(error.code) };
 }
 
 /**

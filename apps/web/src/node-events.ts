@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { NODE_EVENTS } from './graphql/nodes.ts';
-import type { AcquisitionEvent } from './graphql/types.ts';
+import type { AcquisitionEventFieldsFragment as AcquisitionEvent } from './graphql/generated/graphql.ts';
 import { fromOperationError, type AppError } from './errors.ts';
 import { useOnReconnected } from './session.tsx';
 import { lastSeq } from './timeline.ts';

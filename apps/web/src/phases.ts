@@ -1,5 +1,5 @@
 import { HAPPY_PATH, isAcquisitionPhase, TRANSITIONS } from '@hangar/domain/phases';
-import type { NodePhase } from './graphql/types.ts';
+import type { NodePhase } from './graphql/generated/graphql.ts';
 
 /** The phases of a successful acquisition, in order (the timeline's steps). */
 export const ACQUISITION_STEPS: readonly NodePhase[] = HAPPY_PATH;

@@ -1,6 +1,8 @@
 import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
 import type { LiveConnection, LiveStatus } from './graphql-client.ts';
-import type { Viewer } from './graphql/types.ts';
+import type { ViewerQuery } from './graphql/generated/graphql.ts';
+
+type Viewer = ViewerQuery['viewer'];
 
 /** The signed-in session: who, the subscription transport, and how to leave. */
 export interface Session {

@@ -1,4 +1,4 @@
-import type { AcquisitionEvent, NodePhase } from './graphql/types.ts';
+import type { AcquisitionEventFieldsFragment as AcquisitionEvent, NodePhase } from './graphql/generated/graphql.ts';
 import { isTerminalPhase } from '@hangar/domain/phases';
 import { ACQUISITION_STEPS } from './phases.ts';
 

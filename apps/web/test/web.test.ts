@@ -6,6 +6,7 @@ import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { HAPPY_PATH } from '@hangar/domain/phases';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
+import { createHarnessClient } from '@hangar/harness/client';
 import { startTestApi, type TestApi } from '../../api/test/api-harness.ts';
 import { buildSimulator, type Simulator } from '../../hetzner-sim/src/simulator.ts';
 import { buildWorker, type Worker } from '../../worker/src/worker.ts';
@@ -222,14 +223,12 @@ describe('providers', () => {
     await connectHetzner('live-check', other.token);
     const card = connectionCard('live-check');
     await card.locator('[data-status="VALID"]').waitFor();
-    const { id } = (await api.graphql<{ providerConnections: Array<{ id: string; name: string }> }>('{ providerConnections { id name } }'))
-      .body.data!.providerConnections.find((connection) => connection.name === 'live-check')!;
-    await fetch(`${sim.url}/_sim/projects/${other.project.id}/revoke-tokens`, { method: 'POST' });
     // Another client (a script with the same organization) checks the token again.
-    const checked = await api.graphql<{ validateProviderConnection: { credentialStatus: string } }>(
-      'mutation ($id: ID!) { validateProviderConnection(id: $id) { credentialStatus } }', { id },
-    );
-    expect(checked.body.data?.validateProviderConnection.credentialStatus).toBe('INVALID');
+    const script = createHarnessClient({ url: api.app.url, token: api.token });
+    const { id } = (await script.connections()).find((connection) => connection.name === 'live-check')!;
+    await fetch(`${sim.url}/_sim/projects/${other.project.id}/revoke-tokens`, { method: 'POST' });
+    const checked = await script.validateConnection(id);
+    expect(checked.credentialStatus).toBe('INVALID');
     // The subscription brought it (a providerConnectionChanged message on the socket), not the
     // polling fallback, which runs only while live updates are down (the live-fallback notice).
     await card.locator('[data-status="INVALID"]').waitFor();
@@ -354,13 +353,9 @@ describe('nodes', () => {
   });
 
   it('shows a node a script creates, and its phases, live in the list (nodeChanged)', async () => {
-    const { id: connectionId } = (await api.graphql<{ providerConnections: Array<{ id: string; name: string }> }>('{ providerConnections { id name } }'))
-      .body.data!.providerConnections.find((connection) => connection.name === 'hetzner-main')!;
-    const created = await api.graphql<{ createNode: { id: string } }>(
-      'mutation ($input: CreateNodeInput!) { createNode(input: $input) { id } }',
-      { input: { providerConnectionId: connectionId, name: 'from-script', serverType: 'cpx11', location: 'nbg1', image: 'debian-12' } },
-    );
-    expect(created.body.errors).toBeUndefined();
+    const script = createHarnessClient({ url: api.app.url, token: api.token });
+    const { id: connectionId } = (await script.connections()).find((connection) => connection.name === 'hetzner-main')!;
+    await script.acquire({ providerConnectionId: connectionId, name: 'from-script', serverType: 'cpx11', location: 'nbg1', image: 'debian-12' });
     const row = page.locator('tr[data-node-name="from-script"]');
     await row.waitFor();
     await row.locator('[data-phase="READY"]').waitFor({ timeout: ACQUISITION_TIMEOUT_MS });

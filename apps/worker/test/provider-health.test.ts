@@ -61,6 +61,22 @@ describe('provider_health', () => {
     for (const line of logLines) expect(line).not.toContain(project.token.slice(0, 32));
   });
 
+  it('refreshes the stored catalog of a valid connection, and keeps it when the token is refused later', async () => {
+    const project = await createProject(sim);
+    const connection = await createConnection(deps, actor, { name: 'catalog-kept', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` });
+    expect(await testDb.db.providerCatalog.findUnique({ where: { providerConnectionId: connection.id } })).toBeNull();
+
+    await providerHealthJob.handler(deps, jobOf({ connectionId: connection.id }));
+    const stored = await testDb.db.providerCatalog.findUniqueOrThrow({ where: { providerConnectionId: connection.id } });
+    expect(stored.tokenFingerprint).toBe(connection.tokenFingerprint);
+    expect(stored.locations).toContainEqual(expect.objectContaining({ name: 'fsn1' }));
+
+    await admin(sim, 'POST', `/_sim/projects/${project.id}/revoke-tokens`);
+    await providerHealthJob.handler(deps, jobOf({ connectionId: connection.id }));
+    expect((await testDb.db.providerConnection.findUniqueOrThrow({ where: { id: connection.id } })).credentialStatus).toBe('INVALID');
+    expect(await testDb.db.providerCatalog.findUniqueOrThrow({ where: { providerConnectionId: connection.id } })).toEqual(stored);
+  });
+
   it('ignores a connection deleted before its check ran', async () => {
     await expect(providerHealthJob.handler(deps, jobOf({ connectionId: randomUUID() }))).resolves.toBeUndefined();
   });

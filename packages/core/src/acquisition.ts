@@ -35,9 +35,9 @@ import { buildUserData, newRegistrationToken, registrationExpiresAt } from './bo
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { specProblem } from './node-spec.ts';
 import { holdPhaseClock, transition, whenNode } from './node-state.ts';
-import { openConnectionAdapter, readCatalog } from './provider-connections.ts';
+import { checkAgainstCatalog } from './catalog.ts';
+import { openConnectionAdapter } from './provider-connections.ts';
 import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
 import { attemptOf, hangarLabels } from './server-labels.ts';
@@ -218,8 +218,7 @@ async function validate(step: Step): Promise<void> {
       ),
     );
   }
-  const catalog = await withRetries(step.scope, 'read the provider catalog', () => readCatalog(deps, connection));
-  const problem = specProblem(catalog, node);
+  const { problem } = await withRetries(step.scope, 'read the provider catalog', (signal) => checkAgainstCatalog(deps, connection, node, { signal }));
   if (problem !== null) {
     const code = problem.kind === 'unavailable' ? 'PROVIDER_CAPACITY_UNAVAILABLE' : 'PROVIDER_INVALID_REQUEST';
     throw new StepFailure(nodeErrorFromProvider(providerErrorInfo(code, { message: problem.message })));

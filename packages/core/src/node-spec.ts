@@ -1,6 +1,6 @@
 /**
  * What a node asks for, checked: its name, its labels, and whether the server type, location
- * and image exist in the provider's live catalog and fit together. createNode turns a problem
+ * and image exist in the connection's catalog (catalog.ts) and fit together. createNode turns a problem
  * into VALIDATION_FAILED naming the field; the phase driver re-checks in VALIDATING (the
  * catalog can change between the two) and fails the node.
  */
@@ -58,7 +58,7 @@ function someOf(names: string[]): string {
   return names.length > 8 ? `${shown}, …` : shown;
 }
 
-/** The first problem of a server type / location / image choice against the live catalog, or null. */
+/** The first problem of a server type / location / image choice against a catalog, or null. */
 export function specProblem(catalog: ProviderCatalog, spec: { serverType: string; location: string; image: string }): SpecProblem | null {
   const location = catalog.locations.find((entry) => entry.name === spec.location);
   if (!location) {

@@ -20,10 +20,11 @@ import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { enqueueProvision, enqueueRelease } from './node-jobs.ts';
-import { nodeNameProblem, parseNodeLabels, specProblem } from './node-spec.ts';
+import { nodeNameProblem, parseNodeLabels } from './node-spec.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
-import { getConnection, readCatalog } from './provider-connections.ts';
+import { checkAgainstCatalog } from './catalog.ts';
+import { getConnection } from './provider-connections.ts';
 import { serverNameFor } from './server-labels.ts';
 
 /** Most SSH keys one node may name. */
@@ -113,8 +114,9 @@ async function lockOwnNode(tx: Tx, actor: NodeActor, id: string): Promise<Node> 
 }
 
 /**
- * Creates a node: checks the input, the connection (the caller's, VALID) and the live catalog
- * (the server type is offered in the location, the image fits its architecture), then writes
+ * Creates a node: checks the input, the connection (the caller's, VALID) and the stored catalog
+ * (catalog.ts: refreshed once on a miss; the server type is offered in the location, the image
+ * fits its architecture), then writes
  * the node (QUEUED), its first event, its audit row and its node_provision job in one
  * transaction. Catalog failures are the PROVIDER_* codes.
  */
@@ -133,8 +135,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   }
   const connection = await getConnection(deps, actor.organizationId, input.providerConnectionId);
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
-  const catalog = await readCatalog(deps, connection);
-  const problem = specProblem(catalog, { serverType, location, image });
+  const { problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);
 
   const id = randomUUID();

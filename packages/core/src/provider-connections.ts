@@ -23,8 +23,7 @@ import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { HangarError } from '@hangar/domain/api-errors';
 import { displayTextProblem, hasUnsafeChars } from '@hangar/domain/text-rules';
 import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
-import { isProviderError } from '@hangar/providers/provider-error';
-import type { CredentialCheck, ProviderAdapter, ProviderCatalog, ProviderKind } from '@hangar/providers/provider';
+import type { CredentialCheck, ProviderAdapter, ProviderKind } from '@hangar/providers/provider';
 import { DEFAULT_API_ENDPOINTS, createProviderAdapter, isProviderKind, type AdapterTuning } from '@hangar/providers/registry';
 import { recordAudit, type AuditDetailValue } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
@@ -33,10 +32,6 @@ import { sealedKeyId, tokenFingerprint, tokenHint } from './secrets.ts';
 
 /** Postgres channel announcing a committed change of a connection (payload: ConnectionChangeNotice). */
 export const CONNECTION_CHANGES_CHANNEL = 'hangar_connection_changes';
-/** How long a connection's catalog is reused in this process. */
-export const CATALOG_CACHE_TTL_MS = 60_000;
-/** Most catalogs kept in this process; the oldest go first. */
-export const CATALOG_CACHE_MAX_ENTRIES = 500;
 /** Longest connection name, in characters. */
 export const CONNECTION_NAME_MAX_CHARS = 64;
 /** Length of a Hetzner Cloud API token. */
@@ -332,7 +327,6 @@ export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: st
     await announce(tx, updated);
     return updated;
   });
-  forgetCatalogs(id);
   logCheck(deps, rotated, check, 'rotate');
   return rotated;
 }
@@ -420,68 +414,14 @@ export async function deleteConnection(deps: CoreDeps, actor: ConnectionActor, i
     });
     await announce(tx, { id, organizationId: actor.organizationId });
   });
-  forgetCatalogs(id);
   deps.log.info({ connectionId: id, organizationId: actor.organizationId }, 'provider connection deleted');
   return id;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalog
-
-type CatalogEntry = { expiresAt: number; catalog: Promise<ProviderCatalog> };
-
-/** Catalogs by `<connection id>#<token fingerprint>`: a rotated token never sees an old catalog. */
-const catalogCache = new Map<string, CatalogEntry>();
-
-function forgetCatalogs(connectionId: string): void {
-  for (const key of catalogCache.keys()) if (key.startsWith(`${connectionId}#`)) catalogCache.delete(key);
-}
-
-function pruneCatalogs(now: number): void {
-  for (const [key, entry] of catalogCache) if (entry.expiresAt <= now) catalogCache.delete(key);
-  while (catalogCache.size >= CATALOG_CACHE_MAX_ENTRIES) {
-    const oldest = catalogCache.keys().next().value;
-    if (oldest === undefined) break;
-    catalogCache.delete(oldest);
-  }
-}
+// Provider failures
 
 /** A provider failure as the API shows it: the PROVIDER_* code, with the diagnostic in details. */
 export function providerHangarError(info: ProviderErrorInfo, retryAfterMs: number | null = null): HangarError {
   return new HangarError(info.code, info.message, { details: { retryable: info.retryable, ...(retryAfterMs === null ? {} : { retryAfterMs }), provider: info } });
-}
-
-/**
- * What the connection's provider offers (locations, server types with where they are offered,
- * images), live, reused for CATALOG_CACHE_TTL_MS. Concurrent readers share one request; failures
- * are not cached. A failure is a HangarError with the PROVIDER_* code; PROVIDER_AUTH_FAILED also
- * marks the connection INVALID.
- */
-export async function readCatalog(
-  deps: CoreDeps,
-  connection: ConnectionSecretFields & Pick<ProviderConnection, 'tokenFingerprint'>,
-): Promise<ProviderCatalog> {
-  const key = `${connection.id}#${connection.tokenFingerprint}`;
-  const now = Date.now();
-  const cached = catalogCache.get(key);
-  if (cached && cached.expiresAt > now) return cached.catalog;
-  pruneCatalogs(now);
-
-  const load = async (): Promise<ProviderCatalog> => {
-    try {
-      return await openConnectionAdapter(deps, connection, INTERACTIVE_TUNING).readCatalog();
-    } catch (error) {
-      if (!isProviderError(error)) throw error;
-      if (error.code === 'PROVIDER_AUTH_FAILED') {
-        await recordCredentialCheck(deps, connection.id, { status: 'INVALID', error: error.info }, { tokenFingerprint: connection.tokenFingerprint });
-      }
-      throw providerHangarError(error.info, error.retryAfterMs);
-    }
-  };
-  const entry: CatalogEntry = { expiresAt: now + CATALOG_CACHE_TTL_MS, catalog: load() };
-  catalogCache.set(key, entry);
-  entry.catalog.catch(() => {
-    if (catalogCache.get(key) === entry) catalogCache.delete(key);
-  });
-  return entry.catalog;
 }

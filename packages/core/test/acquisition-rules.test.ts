@@ -101,9 +101,9 @@ const CATALOG: ProviderCatalog = {
     { name: 'ash', description: 'Ashburn', country: 'US', city: 'Ashburn' },
   ],
   serverTypes: [
-    { name: 'cx22', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'x86', locations: ['fsn1'], deprecated: false },
-    { name: 'cax11', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'arm', locations: ['fsn1'], deprecated: false },
-    { name: 'cx11', cores: 1, memoryGb: 2, diskGb: 20, architecture: 'x86', locations: [], deprecated: true },
+    { name: 'cx22', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'x86', locations: ['fsn1'], deprecated: false, prices: [] },
+    { name: 'cax11', cores: 2, memoryGb: 4, diskGb: 40, architecture: 'arm', locations: ['fsn1'], deprecated: false, prices: [] },
+    { name: 'cx11', cores: 1, memoryGb: 2, diskGb: 20, architecture: 'x86', locations: [], deprecated: true, prices: [] },
   ],
   images: [
     { name: 'ubuntu-24.04', description: 'Ubuntu 24.04', architecture: 'x86' },

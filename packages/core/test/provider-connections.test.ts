@@ -1,6 +1,6 @@
 /**
  * The provider-connection use cases below the API, with real Postgres and the simulator over
- * HTTP: transactional NOTIFY, the rotation race guard, the catalog cache, the default sandbox
+ * HTTP: transactional NOTIFY, the rotation race guard, the default sandbox
  * connection and re-encryption under a new key.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,6 @@ import {
   createConnection,
   deleteConnection,
   normaliseEndpoint,
-  readCatalog,
   recordCredentialCheck,
   rotateToken,
   validateConnection,
@@ -92,31 +91,6 @@ describe('recordCredentialCheck', () => {
     const marked = await recordCredentialCheck(deps, connection.id, { status: 'INVALID', error: null });
     expect(marked?.credentialStatus).toBe('INVALID');
     expect(await recordCredentialCheck(deps, 'not-a-uuid', { status: 'INVALID', error: null })).toBeNull();
-  });
-});
-
-describe('readCatalog', () => {
-  it('reuses a catalog for the same token and reads again after a rotation', async () => {
-    const own = await createProject(sim);
-    const connection = await createConnection(deps, actor, { name: name(), kind: 'HETZNER', token: own.token, apiEndpoint: endpoint });
-    const catalogRequests = async () => (await requestsOf(sim, own.id)).filter((entry) => entry.method === 'GET' && entry.path === '/v1/server_types').length;
-    const first = await readCatalog(deps, connection);
-    const second = await readCatalog(deps, connection);
-    expect(second).toEqual(first);
-    expect(await catalogRequests()).toBe(1);
-
-    const fresh = await admin<{ token: string }>(sim, 'POST', `/_sim/projects/${own.id}/tokens`, { readOnly: false });
-    const rotated = await rotateToken(deps, actor, connection.id, fresh.token);
-    await readCatalog(deps, rotated);
-    expect(await catalogRequests()).toBe(2);
-  });
-
-  it('marks the connection INVALID when the provider refuses the token', async () => {
-    const own = await createProject(sim);
-    const connection = await createConnection(deps, actor, { name: name(), kind: 'HETZNER', token: own.token, apiEndpoint: endpoint });
-    await admin(sim, 'POST', `/_sim/projects/${own.id}/revoke-tokens`);
-    await expect(readCatalog(deps, connection)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED', details: { provider: { httpStatus: 401 } } });
-    expect((await testDb.db.providerConnection.findUniqueOrThrow({ where: { id: connection.id } })).credentialStatus).toBe('INVALID');
   });
 });
 

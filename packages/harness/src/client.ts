@@ -7,7 +7,10 @@ import {
   NODE_EVENTS_QUERY,
   NODE_EVENTS_SUBSCRIPTION,
   NODE_QUERY,
+  NODES_QUERY,
+  PROVIDER_CONNECTIONS_QUERY,
   RELEASE_NODE_MUTATION,
+  VALIDATE_PROVIDER_CONNECTION_MUTATION,
   RETRY_NODE_MUTATION,
   type AcquireInput,
   type NodeError,
@@ -15,7 +18,10 @@ import {
   type TimelineEvent,
 } from './operations.ts';
 import { TERMINAL_PHASES } from '@hangar/domain/phases';
+import type { HarnessNodeEventsSubscription, HarnessNodeEventsSubscriptionVariables, HarnessNodesQuery, HarnessNodeTimelineQuery, HarnessProviderConnectionsQuery, NodeFilter, TypedDocumentString } from './generated/graphql.ts';
 
+/** The page size the stored timeline is read with (the API's maximum). */
+const EVENTS_PAGE_SIZE = 100;
 /** A watch gives up after this long unless told otherwise. */
 export const DEFAULT_WATCH_TIMEOUT_MS = 5 * 60_000;
 /** A lost stream is resumed (after = last seq) up to this many times in a row without an event. */
@@ -23,6 +29,9 @@ export const RESUME_MAX_ATTEMPTS = 30;
 /** First wait before resuming a lost stream; doubles per attempt up to RESUME_MAX_DELAY_MS. */
 const RESUME_INITIAL_DELAY_MS = 50;
 const RESUME_MAX_DELAY_MS = 1_000;
+
+/** A provider connection as the harness reads it. */
+export type ProviderConnectionSummary = HarnessProviderConnectionsQuery['providerConnections']['nodes'][number];
 
 export interface HarnessClientOptions {
   /** The API's base URL, e.g. http://127.0.0.1:4000 (the GraphQL endpoint is {url}/graphql). */
@@ -57,13 +66,20 @@ export interface WatchResult {
 
 export interface HarnessClient {
   readonly url: string;
-  /** One GraphQL request over HTTP; rejects with a HarnessError carrying the API's code. */
-  request<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** createNode: starts an acquisition through a provider connection. */
+  /** One GraphQL request over HTTP (a generated document: result and variables typed); rejects with a HarnessError carrying the API's code. */
+  request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables): Promise<TResult>;
+  /** createNode: starts an acquisition through a provider connection. A typed error rejects as a HarnessError (code, message, hint). */
   acquire(input: AcquireInput): Promise<NodeSummary>;
   node(id: string): Promise<NodeSummary>;
-  /** The stored timeline (a query, not a stream). */
+  /** One page of the organization's nodes, newest first (`after`: the previous page's endCursor). */
+  list(options?: { first?: number; after?: string | null; filter?: NodeFilter }): Promise<HarnessNodesQuery['nodes']>;
+  /** Every provider connection of the organization (all pages), oldest first. */
+  connections(): Promise<ProviderConnectionSummary[]>;
+  /** validateProviderConnection: checks the stored token live now; the connection with its new credentialStatus. */
+  validateConnection(id: string): Promise<ProviderConnectionSummary>;
+  /** The stored timeline after seq `after` (a query, read page by page; not a stream). */
   events(nodeId: string, after?: number): Promise<TimelineEvent[]>;
+  /** cancelNode, retryNode, releaseNode: the node as it is then; a typed error rejects as a HarnessError. */
   cancel(id: string): Promise<NodeSummary>;
   retry(id: string): Promise<NodeSummary>;
   release(id: string): Promise<NodeSummary>;
@@ -123,14 +139,15 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
     return ws;
   }
 
-  async function request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  async function request<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+    const query = document.toString();
     let response: Response;
     try {
       response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
     } catch (error) {
       throw classify(error).error;
     }
-    const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    const body = (await response.json().catch(() => ({}))) as { data?: TResult; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
     const first = body.errors?.[0];
     if (first) throw HarnessError.fromGraphQL(first);
     if (!body.data) throw new HarnessError('INTERNAL_SERVER_ERROR', `the API answered ${response.status} without data`);
@@ -148,8 +165,8 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
         if (error === undefined) resolve();
         else reject(error);
       };
-      const dispose = socket().subscribe<{ nodeEvents: TimelineEvent }>(
-        { query: NODE_EVENTS_SUBSCRIPTION, variables: { nodeId, after } },
+      const dispose = socket().subscribe<HarnessNodeEventsSubscription>(
+        { query: NODE_EVENTS_SUBSCRIPTION.toString(), variables: { nodeId, after } satisfies HarnessNodeEventsSubscriptionVariables },
         {
           next: (result) => {
             if (settled) return;
@@ -229,7 +246,7 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
     let phase = final?.phase;
     if (!final || (phase !== 'READY' && !final.error)) {
       // Nothing new was streamed, or the final event carries no error: ask the node.
-      const node = await request<{ node: NodeSummary }>(NODE_QUERY, { id: nodeId }).then((data) => data.node).catch(() => undefined);
+      const node = await request(NODE_QUERY, { id: nodeId }).then((data) => data.node).catch(() => undefined);
       phase ??= node?.phase;
       error = phase === 'READY' ? null : node?.error ?? null;
     } else {
@@ -239,7 +256,9 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
   }
 
   async function node(id: string): Promise<NodeSummary> {
-    return (await request<{ node: NodeSummary }>(NODE_QUERY, { id })).node;
+    const found = (await request(NODE_QUERY, { id })).node;
+    if (!found) throw new HarnessError('NOT_FOUND', `node ${id} does not exist`);
+    return found;
   }
 
   async function waitForPhase(nodeId: string, phase: string, timeoutMs?: number): Promise<TimelineEvent> {
@@ -270,20 +289,54 @@ export function createHarnessClient(options: HarnessClientOptions): HarnessClien
     url,
     request,
     async acquire(input) {
-      return (await request<{ createNode: NodeSummary }>(CREATE_NODE_MUTATION, { input })).createNode;
+      const result = (await request(CREATE_NODE_MUTATION, { input })).createNode;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.node;
     },
     node,
     async events(nodeId, after = 0) {
-      return (await request<{ node: { events: TimelineEvent[] } }>(NODE_EVENTS_QUERY, { id: nodeId, after })).node.events;
+      const events: TimelineEvent[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const found: HarnessNodeTimelineQuery['node'] = (await request(NODE_EVENTS_QUERY, { id: nodeId, first: EVENTS_PAGE_SIZE, after: cursor })).node;
+        if (!found) throw new HarnessError('NOT_FOUND', `node ${nodeId} does not exist`);
+        events.push(...found.events.nodes.filter((event) => event.seq > after));
+        if (!found.events.pageInfo.hasNextPage || !found.events.pageInfo.endCursor) return events;
+        cursor = found.events.pageInfo.endCursor;
+      }
+    },
+    async connections() {
+      const connections: ProviderConnectionSummary[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const page: HarnessProviderConnectionsQuery['providerConnections'] = (await request(PROVIDER_CONNECTIONS_QUERY, { first: 100, after: cursor })).providerConnections;
+        connections.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return connections;
+        cursor = page.pageInfo.endCursor;
+      }
+    },
+    async validateConnection(id) {
+      const result = (await request(VALIDATE_PROVIDER_CONNECTION_MUTATION, { input: { id } })).validateProviderConnection;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.providerConnection;
+    },
+    async list(listOptions = {}) {
+      return (await request(NODES_QUERY, { first: listOptions.first ?? 20, after: listOptions.after ?? null, filter: listOptions.filter ?? null })).nodes;
     },
     async cancel(id) {
-      return (await request<{ cancelNode: NodeSummary }>(CANCEL_NODE_MUTATION, { id })).cancelNode;
+      const result = (await request(CANCEL_NODE_MUTATION, { input: { id } })).cancelNode;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.node;
     },
     async retry(id) {
-      return (await request<{ retryNode: NodeSummary }>(RETRY_NODE_MUTATION, { id })).retryNode;
+      const result = (await request(RETRY_NODE_MUTATION, { input: { id } })).retryNode;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.node;
     },
     async release(id) {
-      return (await request<{ releaseNode: NodeSummary }>(RELEASE_NODE_MUTATION, { id })).releaseNode;
+      const result = (await request(RELEASE_NODE_MUTATION, { input: { id } })).releaseNode;
+      if ('code' in result) throw HarnessError.fromTypedError(result);
+      return result.node;
     },
     watch,
     async expectPhases(nodeId, phases, expectOptions = {}) {

@@ -19,19 +19,30 @@ export type CredentialCheck = { status: CredentialStatus; error: ProviderErrorIn
 /** A place servers can be created in. */
 export type CatalogLocation = { name: string; description: string; country: string; city: string };
 
+/** CPU architectures: a server type and an image fit together when they share one. */
+export type CatalogArchitecture = 'x86' | 'arm';
+
+/** An amount as the provider states it: decimal strings (never floats), without and with VAT. */
+export type CatalogMoney = { net: string; gross: string; currency: string };
+
+/** What a server type costs in one location. */
+export type CatalogPrice = { location: string; hourly: CatalogMoney; monthly: CatalogMoney };
+
 /** A server size. `locations` lists the location names where it can be ordered now. */
 export type CatalogServerType = {
   name: string;
   cores: number;
   memoryGb: number;
   diskGb: number;
-  architecture: string;
+  architecture: CatalogArchitecture;
   locations: string[];
   deprecated: boolean;
+  /** Per location, as the provider lists them (a deprecated type may list more than `locations`). */
+  prices: CatalogPrice[];
 };
 
 /** An operating system image offered by the provider (not deprecated). */
-export type CatalogImage = { name: string; description: string; architecture: string };
+export type CatalogImage = { name: string; description: string; architecture: CatalogArchitecture };
 
 /** What can be ordered: read live, never cached across connections. */
 export type ProviderCatalog = {

@@ -123,6 +123,26 @@ describe('readCatalog', () => {
     expect(catalog.images.length).toBe(rawImages.images.length - deprecated.length);
     expect(catalog.images).toContainEqual({ name: 'ubuntu-24.04', description: 'Ubuntu 24.04', architecture: 'x86' });
   });
+
+  it('keeps every server type price per location as the decimal strings the API gives', async () => {
+    const project = await createProject(sim);
+    const catalog = await adapterFor(project.token).readCatalog();
+    type Money = { net: string; gross: string };
+    const raw = (await (await fetch(`${endpoint}/server_types?per_page=50`, { headers: { Authorization: `Bearer ${project.token}` } })).json()) as {
+      server_types: Array<{ name: string; prices: Array<{ location: string; price_hourly: Money; price_monthly: Money }> }>;
+    };
+    for (const type of raw.server_types) {
+      const mine = catalog.serverTypes.find((t) => t.name === type.name);
+      expect(mine?.prices).toEqual(
+        type.prices.map((price) => ({
+          location: price.location,
+          hourly: { ...price.price_hourly, currency: 'EUR' },
+          monthly: { ...price.price_monthly, currency: 'EUR' },
+        })),
+      );
+    }
+    expect(catalog.serverTypes.find((t) => t.name === 'cx22')?.prices.find((p) => p.location === 'fsn1')?.monthly.net).toMatch(/^\d+\.\d+$/);
+  });
 });
 
 describe('server lifecycle', () => {

@@ -9,3 +9,9 @@ export const CredentialStatusEnum = builder.enumType(CredentialStatus, {
   name: 'CredentialStatus',
   description: 'Result of the last live call to the provider with the stored token (never guessed from its shape).',
 });
+
+/** A CPU architecture of a server type or image. The provider's lower-case names map to these. */
+export const ArchitectureEnum = builder.enumType('Architecture', {
+  description: 'CPU architecture: a server type and an image fit together when they share it.',
+  values: { X86: { value: 'x86', description: 'x86-64 (Intel/AMD).' }, ARM: { value: 'arm', description: 'ARM64 (Ampere).' } } as const,
+});

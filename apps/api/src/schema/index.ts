@@ -4,8 +4,10 @@ import './enums.ts';
 import './error-types.ts';
 import './viewer.ts';
 import './provider-connection.ts';
+import './catalog.ts';
 import './acquisition-event.ts';
 import './node.ts';
+import './audit-event.ts';
 import './provider-connection-subscriptions.ts';
 
 builder.queryType({});

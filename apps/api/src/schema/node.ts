@@ -1,23 +1,20 @@
-import { queryFromInfo } from '@pothos/plugin-prisma';
 import { HangarError } from '@hangar/domain/api-errors';
-import { shownId } from '@hangar/domain/text-rules';
+import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
-import type { Node } from '@hangar/db/generated/prisma/client';
 import { openChangeStream } from '@hangar/events/change-stream';
 import { builder } from './builder.ts';
 import { NodePhaseEnum } from './enums.ts';
-import { NodeErrorRef, type NodeErrorShape } from './error-types.ts';
+import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from './error-types.ts';
 import './acquisition-event.ts';
+import { LabelInput, LabelRef, labelEntries, labelsFromInput } from './labels.ts';
+import { paging } from './pagination.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 import { HEARTBEAT_OVERDUE_INTERVALS, heartbeatOverdue } from '@hangar/core/bootstrap';
 import { cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
-import { NODE_ERRORS, isNodeErrorCode } from '@hangar/domain/node-errors';
-import { PROVIDER_ERRORS, isProviderErrorCode } from '@hangar/domain/provider-errors';
 import type { AuthenticatedContext } from '../context.ts';
 
-const DEFAULT_PAGE_SIZE = 20;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_PAGE_SIZE = 100;
+/** Longest `nameContains` filter: longer than any node name (63) means nothing can match. */
+const NAME_FILTER_MAX_CHARS = 63;
 
 export const NodeRef = builder.prismaObject('Node', {
   description: 'A server node acquired through a provider connection.',
@@ -45,114 +42,98 @@ export const NodeRef = builder.prismaObject('Node', {
     releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true }),
     providerServerName: t.exposeString('providerServerName', { nullable: true, description: 'The server’s name at the provider: `<name>-<first 8 of id>`.' }),
     sshKeyNames: t.exposeStringList('sshKeyNames'),
-    labels: t.expose('labels', { type: 'JSON', description: 'The node’s own labels (Hangar adds hangar.dev/* labels on the server).' }),
-    events: t.relation('events', {
-      args: { after: t.arg.int({ required: false, description: 'Only events with seq greater than this.' }) },
-      query: (args) => ({ where: { seq: { gt: args.after ?? 0 } }, orderBy: { seq: 'asc' } }),
+    labels: t.field({
+      type: [LabelRef],
+      description: 'The node’s own labels, sorted by key (Hangar adds hangar.dev/* labels on the server).',
+      select: { labels: true },
+      resolve: (node) => labelEntries(node.labels),
     }),
+    events: t.relatedConnection(
+      'events',
+      {
+        description: 'The node’s timeline, oldest first (by seq). For live updates subscribe to nodeEvents.',
+        cursor: 'id',
+        ...paging('bigint'),
+        query: () => ({ orderBy: { seq: 'asc' } }),
+        totalCount: true,
+      },
+      { name: 'AcquisitionEventConnection' },
+      { name: 'AcquisitionEventEdge' },
+    ),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     readyAt: t.expose('readyAt', { type: 'DateTime', nullable: true }),
   }),
 });
 
-interface NodeEdgeShape { cursor: string; node: Node }
-
-const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
+const NodeFilter = builder.inputType('NodeFilter', {
+  description: 'Which nodes to list; the conditions combine with AND. (Archiving nodes is a later issue: there is no archived filter yet.)',
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
+    phase: t.field({ type: [NodePhaseEnum], required: false, description: 'Only nodes in one of these phases.' }),
+    providerConnectionId: t.id({ required: false, description: 'Only nodes acquired through this provider connection.' }),
+    nameContains: t.string({ required: false, description: `Only nodes whose name contains this text (case-insensitive, at most ${NAME_FILTER_MAX_CHARS} characters).` }),
   }),
 });
 
-const NodeEdge = builder.objectRef<NodeEdgeShape>('NodeEdge').implement({
-  fields: (t) => ({
-    cursor: t.exposeString('cursor'),
-    // Loaded by `nodes` in one query with everything the selection below asks for.
-    node: t.field({ type: NodeRef, resolve: (edge) => edge.node }),
-  }),
-});
-
-const NodeConnection = builder.objectRef<{ edges: NodeEdgeShape[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>('NodeConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [NodeEdge], resolve: (connection) => connection.edges }),
-    pageInfo: t.field({ type: PageInfo, resolve: (connection) => connection.pageInfo }),
-  }),
-});
-
-/** Opaque cursor: the position (createdAt, id) of a node in newest-first order. */
-function encodeCursor(node: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([node.createdAt.toISOString(), node.id])).toString('base64url');
+interface NodeFilterShape {
+  phase?: readonly NodePhase[] | null;
+  providerConnectionId?: string | number | null;
+  nameContains?: string | null;
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID_RE.test(id)) throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw new HangarError('VALIDATION_FAILED', 'after is not a cursor from this API', { field: 'after' });
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The Prisma condition of a NodeFilter within the organization; VALIDATION_FAILED (field filter.*) for a bad value. */
+function nodeWhere(organizationId: string, filter: NodeFilterShape | null | undefined): Prisma.NodeWhereInput {
+  const where: Prisma.NodeWhereInput = { organizationId };
+  if (!filter) return where;
+  if (filter.phase?.length) where.phase = { in: [...filter.phase] };
+  if (filter.providerConnectionId != null) {
+    const id = String(filter.providerConnectionId);
+    // A malformed id matches nothing, like another organization's: no error that tells them apart.
+    where.providerConnectionId = UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000';
   }
+  if (filter.nameContains != null) {
+    if (filter.nameContains.length > NAME_FILTER_MAX_CHARS) throw new HangarError('VALIDATION_FAILED', `nameContains must be at most ${NAME_FILTER_MAX_CHARS} characters`, { field: 'filter.nameContains' });
+    // Prisma passes `contains` to LIKE as is: `%` and `_` are escaped to mean themselves.
+    where.name = { contains: filter.nameContains.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' };
+  }
+  return where;
 }
 
 builder.queryFields((t) => ({
   node: t.withAuth({ authenticated: true }).prismaField({
     type: NodeRef,
     nullable: true,
+    description: 'One node of your organization; NOT_FOUND (top-level error, data.node null) for any other id.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const node = await ctx.db.node.findFirst({ ...query, where: { id: String(args.id), organizationId: ctx.principal.organizationId } }).catch(() => null);
-      if (!node) throw new HangarError('NOT_FOUND', `no node ${shownId(String(args.id))} in your organization`);
+      const id = String(args.id);
+      const node = UUID_RE.test(id) ? await ctx.db.node.findFirst({ ...query, where: { id, organizationId: ctx.principal.organizationId } }) : null;
+      if (!node) throw new HangarError('NOT_FOUND', 'no node with that id in your organization');
       return node;
     },
   }),
-  nodes: t.withAuth({ authenticated: true }).field({
-    type: NodeConnection,
-    description: 'The organization’s nodes, newest first.',
-    args: {
-      first: t.arg.int({ required: false, description: `Page size, 1..${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` }),
-      after: t.arg.string({ required: false }),
-      phase: t.arg({ type: [NodePhaseEnum], required: false, description: 'Only nodes in these phases.' }),
+  nodes: t.withAuth({ authenticated: true }).prismaConnection(
+    {
+      type: NodeRef,
+      cursor: 'id',
+      ...paging('uuid'),
+      description: 'The organization’s nodes, newest first. first/last 1..100 (default 20); a bad size or cursor is VALIDATION_FAILED.',
+      args: { filter: t.arg({ type: NodeFilter, required: false }) },
+      totalCount: (_parent, args, ctx) => ctx.db.node.count({ where: nodeWhere(ctx.principal.organizationId, args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.node.findMany({ ...query, where: nodeWhere(ctx.principal.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     },
-    resolve: async (_root, args, ctx, info) => {
-      const first = args.first ?? DEFAULT_PAGE_SIZE;
-      if (first < 1 || first > MAX_PAGE_SIZE) throw new HangarError('VALIDATION_FAILED', `first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
-      const after = args.after ? decodeCursor(args.after) : null;
-      const rows = await ctx.db.node.findMany({
-        where: {
-          organizationId: ctx.principal.organizationId,
-          ...(args.phase?.length ? { phase: { in: args.phase as NodePhase[] } } : {}),
-          ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: first + 1,
-        // The selection under edges.node (relations included), so the page is one query, not N+1.
-        ...queryFromInfo({ context: ctx, info, path: ['edges', 'node'], typeName: 'Node' }),
-      });
-      const page = rows.slice(0, first);
-      const edges = page.map((row) => ({ cursor: encodeCursor(row), node: row }));
-      return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
-    },
-  }),
+    { name: 'NodeConnection' },
+    { name: 'NodeEdge' },
+  ),
 }));
 
-// Mutations: acquiring and giving back nodes (packages/core nodes.ts).
-
-builder.objectFields(NodeErrorRef, (t) => ({
-  hint: t.string({
-    nullable: true,
-    description: 'What a person can do about it (from docs/error-codes.md).',
-    resolve: (error) => {
-      const stored = (error as NodeErrorShape & { hint?: string }).hint;
-      if (stored) return stored;
-      if (isNodeErrorCode(error.code)) return NODE_ERRORS[error.code].hint;
-      return isProviderErrorCode(error.code) ? PROVIDER_ERRORS[error.code].hint : null;
-    },
-  }),
-}));
+// Mutations: acquiring and giving back nodes (packages/core nodes.ts). Each answers its
+// expected failures as typed results (mutationErrors).
 
 const CreateNodeInput = builder.inputType('CreateNodeInput', {
-  description: 'A node to acquire through a provider connection. serverType, location and image must exist in the connection’s live catalog and fit together.',
+  description: 'A node to acquire through a provider connection. serverType, location and image must exist in the connection’s catalog and fit together.',
   fields: (t) => ({
     providerConnectionId: t.id({ required: true, description: 'A provider connection of your organization whose credentialStatus is VALID.' }),
     name: t.string({ required: true, description: 'RFC 1123 label (1–63 of a-z, 0-9 and "-"), unique among your live nodes.' }),
@@ -160,23 +141,42 @@ const CreateNodeInput = builder.inputType('CreateNodeInput', {
     location: t.string({ required: true, description: 'e.g. fsn1; the server type must be offered there.' }),
     image: t.string({ required: true, description: 'e.g. ubuntu-24.04; its architecture must match the server type’s.' }),
     sshKeyNames: t.stringList({ required: false, description: 'SSH keys of the provider project to install.' }),
-    labels: t.field({ type: 'JSON', required: false, description: 'String → string labels (Hetzner label rules); the hangar.dev/ prefix is reserved.' }),
+    labels: t.field({ type: [LabelInput], required: false, description: 'At most 32 labels, keys unique (Hetzner label rules); the hangar.dev/ prefix is reserved.' }),
   }),
 });
+
+/** The input of a mutation on one node. */
+function nodeIdInput(name: string, what: string) {
+  return builder.inputType(name, { description: what, fields: (t) => ({ id: t.id({ required: true, description: 'The node’s id.' }) }) });
+}
+
+const CancelNodeInput = nodeIdInput('CancelNodeInput', 'The node whose acquisition to stop.');
+const RetryNodeInput = nodeIdInput('RetryNodeInput', 'The FAILED node to try again.');
+const ReleaseNodeInput = nodeIdInput('ReleaseNodeInput', 'The node whose server to give back.');
+
+/** `<Name>Payload { node: Node! }`: the node as the mutation left it. */
+function nodePayload(name: string) {
+  return builder.objectRef<{ node: Node }>(`${name}Payload`).implement({
+    description: `${name} succeeded: the node as it is now.`,
+    fields: (t) => ({ node: t.field({ type: NodeRef, resolve: (payload) => payload.node }) }),
+  });
+}
 
 function actorOf(ctx: AuthenticatedContext): NodeActor {
   return { organizationId: ctx.principal.organizationId, apiTokenId: ctx.principal.tokenId };
 }
 
 builder.mutationFields((t) => ({
-  createNode: t.withAuth({ authenticated: true }).prismaField({
-    type: NodeRef,
+  createNode: t.withAuth({ authenticated: true }).field({
+    type: nodePayload('CreateNode'),
     description:
-      'Acquires a node: checks the input against the connection and its live catalog, then queues it (phase QUEUED) and returns at once; ' +
-      'follow it with nodeEvents or node(id). VALIDATION_FAILED names the field; NOT_FOUND for a connection of another organization; ' +
-      'CONFLICT (field name) when a live node has the name; PROVIDER_* when the catalog cannot be read.',
+      'Acquires a node: checks the input against the connection and its catalog, then queues it (phase QUEUED) and returns at once; ' +
+      'follow it with nodeEvents or node(id). ValidationError names the field (path); NotFoundError for a connection of another organization; ' +
+      'ConflictError (path input.name) when a live node has the name; ProviderError / RateLimitedError when the catalog cannot be read.',
     args: { input: t.arg({ type: CreateNodeInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    errors: mutationErrors('CreateNode', ['input', 'notFound', 'conflict', 'provider', 'rateLimited']),
+    resolve: typedErrors(async (_root, { input }, ctx) => {
+      const labels = labelsFromInput(input.labels);
       const node = await createNode(ctx.deps, actorOf(ctx), {
         providerConnectionId: String(input.providerConnectionId),
         name: input.name,
@@ -184,60 +184,64 @@ builder.mutationFields((t) => ({
         location: input.location,
         image: input.image,
         sshKeyNames: input.sshKeyNames ?? null,
-        labels: input.labels,
+        labels,
       });
-      return ctx.db.node.findUniqueOrThrow({ ...query, where: { id: node.id } });
-    },
+      return { node };
+    }),
   }),
-  cancelNode: t.withAuth({ authenticated: true }).prismaField({
-    type: NodeRef,
+  cancelNode: t.withAuth({ authenticated: true }).field({
+    type: nodePayload('CancelNode'),
     description:
       'Stops an acquisition in progress: any server is deleted, then the node is CANCELLED (cancelRequestedAt is set at once). ' +
-      'CONFLICT for a READY node (use releaseNode) or a finished one.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const node = await cancelNode(ctx.deps, actorOf(ctx), String(args.id));
-      return ctx.db.node.findUniqueOrThrow({ ...query, where: { id: node.id } });
-    },
+      'ConflictError for a READY node (use releaseNode) or a finished one.',
+    args: { input: t.arg({ type: CancelNodeInput, required: true }) },
+    errors: mutationErrors('CancelNode', ['notFound', 'conflict']),
+    resolve: typedErrors(async (_root, { input }, ctx) => ({ node: await cancelNode(ctx.deps, actorOf(ctx), String(input.id)) })),
   }),
-  retryNode: t.withAuth({ authenticated: true }).prismaField({
-    type: NodeRef,
-    description: 'Starts a new attempt for a FAILED node (attempt + 1, back to QUEUED; the timeline continues). CONFLICT unless the node is FAILED.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const node = await retryNode(ctx.deps, actorOf(ctx), String(args.id));
-      return ctx.db.node.findUniqueOrThrow({ ...query, where: { id: node.id } });
-    },
+  retryNode: t.withAuth({ authenticated: true }).field({
+    type: nodePayload('RetryNode'),
+    description: 'Starts a new attempt for a FAILED node (attempt + 1, back to QUEUED; the timeline continues). ConflictError unless the node is FAILED.',
+    args: { input: t.arg({ type: RetryNodeInput, required: true }) },
+    errors: mutationErrors('RetryNode', ['notFound', 'conflict']),
+    resolve: typedErrors(async (_root, { input }, ctx) => ({ node: await retryNode(ctx.deps, actorOf(ctx), String(input.id)) })),
   }),
-  releaseNode: t.withAuth({ authenticated: true }).prismaField({
-    type: NodeRef,
+  releaseNode: t.withAuth({ authenticated: true }).field({
+    type: nodePayload('ReleaseNode'),
     description:
       'Gives the server back: READY (or FAILED with a server left) → RELEASING → RELEASED once the provider confirms the delete. The node stays listed. ' +
-      'CONFLICT while it is being acquired (use cancelNode) or when it holds no server.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const node = await releaseNode(ctx.deps, actorOf(ctx), String(args.id));
-      return ctx.db.node.findUniqueOrThrow({ ...query, where: { id: node.id } });
-    },
+      'ConflictError while it is being acquired (use cancelNode) or when it holds no server.',
+    args: { input: t.arg({ type: ReleaseNodeInput, required: true }) },
+    errors: mutationErrors('ReleaseNode', ['notFound', 'conflict']),
+    resolve: typedErrors(async (_root, { input }, ctx) => ({ node: await releaseNode(ctx.deps, actorOf(ctx), String(input.id)) })),
   }),
 }));
+
+const NodeChangedFilter = builder.inputType('NodeChangedFilter', {
+  description: 'Which changes to send: a node is sent when its state after the change matches (conditions combine with AND).',
+  fields: (t) => ({
+    providerConnectionId: t.id({ required: false, description: 'Only nodes of this provider connection.' }),
+    phase: t.field({ type: [NodePhaseEnum], required: false, description: 'Only nodes that are now in one of these phases.' }),
+  }),
+});
 
 // Subscriptions (live progress streaming). Kept at the end of the file, self-contained.
 builder.subscriptionField('nodeChanged', (t) =>
   t.withAuth({ authenticated: true }).field({
     type: NodeRef,
     description:
-      'Any node of your organization whose timeline got a new event: its current state, for list views. ' +
+      'Any node of your organization (matching `filter`) whose timeline got a new event: its current state, for list views. ' +
       'Changes that come faster than you read are merged into one. Subscribe first, then query `nodes`, to miss nothing.',
-    subscribe: (_root, _args, ctx) => {
+    args: { filter: t.arg({ type: NodeChangedFilter, required: false }) },
+    subscribe: (_root, args, ctx) => {
       const organizationId = ctx.principal.organizationId;
+      const where = nodeWhere(organizationId, { providerConnectionId: args.filter?.providerConnectionId, phase: args.filter?.phase });
       return openChangeStream({
         events: ctx.events,
         topic: 'organizationNodes',
         key: organizationId,
         idOf: (notice) => notice.nodeId,
-        loadByIds: (ids) => ctx.db.node.findMany({ where: { id: { in: ids }, organizationId } }),
-        loadChangedSince: (since) => ctx.db.node.findMany({ where: { organizationId, updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } }),
+        loadByIds: (ids) => ctx.db.node.findMany({ where: { ...where, id: { in: ids } } }),
+        loadChangedSince: (since) => ctx.db.node.findMany({ where: { ...where, updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } }),
       });
     },
     resolve: (node) => node,

@@ -9,7 +9,7 @@ const Organization = builder.prismaObject('Organization', {
   }),
 });
 
-const ApiTokenInfo = builder.prismaObject('ApiToken', {
+export const ApiTokenInfoRef = builder.prismaObject('ApiToken', {
   name: 'ApiTokenInfo',
   description: 'The API token this request authenticated with. Its secret is never readable.',
   fields: (t) => ({
@@ -27,7 +27,7 @@ const Viewer = builder.objectRef<ViewerShape>('Viewer').implement({
       resolve: (query, viewer, _args, ctx) => ctx.db.organization.findUniqueOrThrow({ ...query, where: { id: viewer.organizationId } }),
     }),
     token: t.prismaField({
-      type: ApiTokenInfo,
+      type: ApiTokenInfoRef,
       resolve: (query, viewer, _args, ctx) => ctx.db.apiToken.findUniqueOrThrow({ ...query, where: { id: viewer.tokenId } }),
     }),
   }),

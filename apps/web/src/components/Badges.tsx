@@ -1,4 +1,4 @@
-import type { CredentialStatus, NodePhase } from '../graphql/types.ts';
+import type { CredentialStatus, NodePhase } from '../graphql/generated/graphql.ts';
 import { PHASE_LABELS, phaseTone } from '../phases.ts';
 
 const CREDENTIAL_TONES: Record<CredentialStatus, string> = {

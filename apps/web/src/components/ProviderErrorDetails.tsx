@@ -1,4 +1,4 @@
-import type { ProviderErrorInfo as Details } from '@hangar/domain/provider-errors';
+import type { ProviderErrorFieldsFragment as Details } from '../graphql/generated/graphql.ts';
 
 /**
  * The provider's side of a failure: its own code, HTTP status and request id (for support).

@@ -1,4 +1,4 @@
-import type { AcquisitionEvent } from '../graphql/types.ts';
+import type { AcquisitionEventFieldsFragment as AcquisitionEvent } from '../graphql/generated/graphql.ts';
 import { fromStoredError } from '../errors.ts';
 import { between, formatDuration, formatTime } from '../format.ts';
 import { PHASE_LABELS, phaseTone } from '../phases.ts';

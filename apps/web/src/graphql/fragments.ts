@@ -1,41 +1,52 @@
-import { gql } from 'urql';
+import { graphql } from './generated/gql.ts';
 
 /** Fields of a provider's failure (ProviderError), everywhere it appears. */
-export const PROVIDER_ERROR_FIELDS = gql`
-  fragment ProviderErrorFields on ProviderError { code message retryable providerCode httpStatus requestId }
-`;
+graphql(`
+  fragment ProviderErrorFields on ProviderError { code message hint retryable providerCode httpStatus requestId }
+`);
 
 /** Fields of a node's failure (NodeError). */
-export const NODE_ERROR_FIELDS = gql`
-  fragment NodeErrorFields on NodeError { code message retryable provider { ...ProviderErrorFields } }
-  ${PROVIDER_ERROR_FIELDS}
-`;
+graphql(`
+  fragment NodeErrorFields on NodeError { code message hint retryable provider { ...ProviderErrorFields } }
+`);
+
+/**
+ * A mutation's typed error (every union member but the payload implements Error): what a person
+ * is shown (code, message, hint) and the input field at fault.
+ */
+graphql(`
+  fragment TypedErrorFields on Error {
+    __typename code message
+    ... on ValidationError { path }
+    ... on ConflictError { conflictPath: path }
+    ... on ProviderError { ...ProviderErrorFields }
+    ... on RateLimitedError { retryAfterSeconds provider { ...ProviderErrorFields } }
+  }
+`);
 
 /** What a connection card shows. */
-export const PROVIDER_CONNECTION_FIELDS = gql`
+graphql(`
   fragment ProviderConnectionFields on ProviderConnection {
     id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt
     credentialError { ...ProviderErrorFields }
   }
-  ${PROVIDER_ERROR_FIELDS}
-`;
+`);
 
 /** What a node row and the node header show. */
-export const NODE_FIELDS = gql`
+graphql(`
   fragment NodeFields on Node {
     id name phase serverType location image providerServerId providerServerName ipv4 ipv6 attempt
     createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue
+    labels { key value }
     providerConnection { id name }
     error { ...NodeErrorFields }
   }
-  ${NODE_ERROR_FIELDS}
-`;
+`);
 
 /** One timeline entry. */
-export const ACQUISITION_EVENT_FIELDS = gql`
+graphql(`
   fragment AcquisitionEventFields on AcquisitionEvent {
     seq nodeId phase kind message progress attempt at
     error { ...NodeErrorFields }
   }
-  ${NODE_ERROR_FIELDS}
-`;
+`);

@@ -1,67 +1,60 @@
-import { gql } from 'urql';
-import { ACQUISITION_EVENT_FIELDS, NODE_FIELDS } from './fragments.ts';
-import type { AcquisitionEvent, Node } from './types.ts';
+import { graphql } from './generated/gql.ts';
 
-export const NODES_QUERY = gql<
-  { nodes: { edges: Array<{ cursor: string; node: Node }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } },
-  { first: number; after?: string | null }
->`
+/** One page of the organization's nodes, newest first. */
+export const NODES_QUERY = graphql(`
   query Nodes($first: Int, $after: String) {
     nodes(first: $first, after: $after) {
-      edges { cursor node { ...NodeFields } }
+      nodes { ...NodeFields }
       pageInfo { hasNextPage endCursor }
     }
   }
-  ${NODE_FIELDS}
-`;
+`);
 
-/** One node with its stored timeline (the subscription continues after the last seq). */
-export const NODE_QUERY = gql<{ node: (Node & { events: AcquisitionEvent[] }) | null }, { id: string }>`
-  query Node($id: ID!) {
-    node(id: $id) { ...NodeFields events { ...AcquisitionEventFields } }
+/**
+ * One node with the oldest page of its stored timeline (`events`: STORED_EVENTS_PAGE_SIZE). The subscription continues after the
+ * last seq held, so a longer timeline arrives through nodeEvents (stored events first).
+ */
+export const NODE_QUERY = graphql(`
+  query Node($id: ID!, $events: Int!) {
+    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }
   }
-  ${NODE_FIELDS}
-  ${ACQUISITION_EVENT_FIELDS}
-`;
+`);
 
-export interface CreateNodeInput {
-  providerConnectionId: string;
-  name: string;
-  serverType: string;
-  location: string;
-  image: string;
-}
+/** How many stored events the node page reads before streaming (the API's maximum page size). */
+export const STORED_EVENTS_PAGE_SIZE = 100;
 
-export const CREATE_NODE = gql<{ createNode: Node }, { input: CreateNodeInput }>`
-  mutation CreateNode($input: CreateNodeInput!) { createNode(input: $input) { ...NodeFields } }
-  ${NODE_FIELDS}
-`;
+export const CREATE_NODE = graphql(`
+  mutation CreateNode($input: CreateNodeInput!) {
+    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }
+  }
+`);
 
-export const CANCEL_NODE = gql<{ cancelNode: Node }, { id: string }>`
-  mutation CancelNode($id: ID!) { cancelNode(id: $id) { ...NodeFields } }
-  ${NODE_FIELDS}
-`;
+export const CANCEL_NODE = graphql(`
+  mutation CancelNode($input: CancelNodeInput!) {
+    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }
+  }
+`);
 
-export const RETRY_NODE = gql<{ retryNode: Node }, { id: string }>`
-  mutation RetryNode($id: ID!) { retryNode(id: $id) { ...NodeFields } }
-  ${NODE_FIELDS}
-`;
+export const RETRY_NODE = graphql(`
+  mutation RetryNode($input: RetryNodeInput!) {
+    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }
+  }
+`);
 
-export const RELEASE_NODE = gql<{ releaseNode: Node }, { id: string }>`
-  mutation ReleaseNode($id: ID!) { releaseNode(id: $id) { ...NodeFields } }
-  ${NODE_FIELDS}
-`;
+export const RELEASE_NODE = graphql(`
+  mutation ReleaseNode($input: ReleaseNodeInput!) {
+    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }
+  }
+`);
 
 /** Any change of any node of the organization (list views, the detail header). */
-export const NODE_CHANGED = gql<{ nodeChanged: Node }>`
+export const NODE_CHANGED = graphql(`
   subscription NodeChanged { nodeChanged { ...NodeFields } }
-  ${NODE_FIELDS}
-`;
+`);
 
 /** A node's events after `after`: stored ones first, then live; ordered, no gaps. */
-export const NODE_EVENTS = gql<{ nodeEvents: AcquisitionEvent }, { nodeId: string; after: number }>`
+export const NODE_EVENTS = graphql(`
   subscription NodeEvents($nodeId: ID!, $after: Int) {
     nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }
   }
-  ${ACQUISITION_EVENT_FIELDS}
-`;
+`);

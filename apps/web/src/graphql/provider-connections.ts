@@ -1,55 +1,73 @@
-import { gql } from 'urql';
-import { PROVIDER_CONNECTION_FIELDS } from './fragments.ts';
-import type { ProviderCatalog, ProviderConnection } from './types.ts';
+import { graphql } from './generated/gql.ts';
 
-export const PROVIDER_CONNECTIONS_QUERY = gql<{ providerConnections: ProviderConnection[] }>`
-  query ProviderConnections { providerConnections { ...ProviderConnectionFields } }
-  ${PROVIDER_CONNECTION_FIELDS}
-`;
+/**
+ * The organization's connections: one page of CONNECTIONS_PAGE_SIZE (a handful is usual). The
+ * size is a variable: the API's cost limit multiplies a literal `first` into the document's cost.
+ */
+export const PROVIDER_CONNECTIONS_QUERY = graphql(`
+  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }
+`);
 
-/** The live catalog of one connection (what a node can be made of there). */
-export const PROVIDER_CATALOG_QUERY = gql<{ providerConnection: { id: string; catalog: ProviderCatalog } | null }, { id: string }>`
+/** How many connections the pages read (the API's maximum page size). */
+export const CONNECTIONS_PAGE_SIZE = 100;
+
+/** What a node can be made of through a connection. */
+graphql(`
+  fragment CatalogFields on ProviderCatalog {
+    fetchedAt
+    locations { name description country city }
+    serverTypes { name cores memoryGb diskGb architecture locations deprecated }
+    images { name description architecture }
+  }
+`);
+
+/** The stored catalog of one connection (null until Hangar read it once). */
+export const PROVIDER_CATALOG_QUERY = graphql(`
   query ProviderCatalog($id: ID!) {
-    providerConnection(id: $id) {
-      id
-      catalog {
-        locations { name description country city }
-        serverTypes { name cores memoryGb diskGb architecture locations deprecated }
-        images { name description architecture }
-      }
+    providerConnection(id: $id) { id catalog { ...CatalogFields } }
+  }
+`);
+
+/** Reads the connection's catalog from the provider now and stores it. */
+export const REFRESH_CATALOG = graphql(`
+  mutation RefreshCatalog($input: RefreshCatalogInput!) {
+    refreshCatalog(input: $input) {
+      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields
     }
   }
-`;
+`);
 
-export interface CreateProviderConnectionInput { name: string; kind: 'HETZNER'; token: string; apiEndpoint?: string }
-
-export const CREATE_PROVIDER_CONNECTION = gql<{ createProviderConnection: ProviderConnection }, { input: CreateProviderConnectionInput }>`
+export const CREATE_PROVIDER_CONNECTION = graphql(`
   mutation CreateProviderConnection($input: CreateProviderConnectionInput!) {
-    createProviderConnection(input: $input) { ...ProviderConnectionFields }
+    createProviderConnection(input: $input) {
+      __typename ... on CreateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields
+    }
   }
-  ${PROVIDER_CONNECTION_FIELDS}
-`;
+`);
 
-export const ROTATE_PROVIDER_TOKEN = gql<{ rotateProviderToken: ProviderConnection }, { id: string; token: string }>`
-  mutation RotateProviderToken($id: ID!, $token: String!) {
-    rotateProviderToken(id: $id, token: $token) { ...ProviderConnectionFields }
+export const ROTATE_PROVIDER_TOKEN = graphql(`
+  mutation RotateProviderToken($input: RotateProviderTokenInput!) {
+    rotateProviderToken(input: $input) {
+      __typename ... on RotateProviderTokenPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields
+    }
   }
-  ${PROVIDER_CONNECTION_FIELDS}
-`;
+`);
 
-export const VALIDATE_PROVIDER_CONNECTION = gql<{ validateProviderConnection: ProviderConnection }, { id: string }>`
-  mutation ValidateProviderConnection($id: ID!) {
-    validateProviderConnection(id: $id) { ...ProviderConnectionFields }
+export const VALIDATE_PROVIDER_CONNECTION = graphql(`
+  mutation ValidateProviderConnection($input: ValidateProviderConnectionInput!) {
+    validateProviderConnection(input: $input) {
+      __typename ... on ValidateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields
+    }
   }
-  ${PROVIDER_CONNECTION_FIELDS}
-`;
+`);
 
-export const DELETE_PROVIDER_CONNECTION = gql<{ deleteProviderConnection: string }, { id: string }>`
-  mutation DeleteProviderConnection($id: ID!) { deleteProviderConnection(id: $id) }
-`;
+export const DELETE_PROVIDER_CONNECTION = graphql(`
+  mutation DeleteProviderConnection($input: DeleteProviderConnectionInput!) {
+    deleteProviderConnection(input: $input) { __typename ... on DeleteProviderConnectionPayload { deletedId } ...TypedErrorFields }
+  }
+`);
 
 /** Every change of a connection of the organization (status after a live check, rotation). */
-export const PROVIDER_CONNECTION_CHANGED = gql<{ providerConnectionChanged: ProviderConnection }>`
+export const PROVIDER_CONNECTION_CHANGED = graphql(`
   subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }
-  ${PROVIDER_CONNECTION_FIELDS}
-`;
+`);

@@ -1,7 +1,6 @@
-import { gql } from 'urql';
-import type { Viewer } from './types.ts';
+import { graphql } from './generated/gql.ts';
 
 /** Who is signed in: the organization behind the API token. */
-export const VIEWER_QUERY = gql<{ viewer: Viewer }>`
+export const VIEWER_QUERY = graphql(`
   query Viewer { viewer { organization { id name } token { id name } } }
-`;
+`);

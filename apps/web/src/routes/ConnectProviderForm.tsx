@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_PROVIDER_CONNECTION } from '../graphql/provider-connections.ts';
-import type { ProviderConnection } from '../graphql/types.ts';
-import { fromCombinedError, splitFieldErrors, type AppError } from '../errors.ts';
+import type { ProviderConnectionFieldsFragment as ProviderConnection } from '../graphql/generated/graphql.ts';
+import { mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { ErrorList } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
 
@@ -38,15 +38,16 @@ export function ConnectProviderForm({ onConnected }: { onConnected: (connection:
     const result = await create({
       input: { name: name.trim(), kind: 'HETZNER', token: token.trim(), ...(apiEndpoint.trim() ? { apiEndpoint: apiEndpoint.trim() } : {}) },
     });
-    if (result.error) {
-      setErrors(fromCombinedError(result.error));
+    const outcome = mutationOutcome(result, result.data?.createProviderConnection);
+    if (outcome.errors) {
+      setErrors(outcome.errors);
       return;
     }
     setErrors([]);
     setName('');
     setToken('');
     setApiEndpoint('');
-    if (result.data) onConnected(result.data.createProviderConnection);
+    onConnected(outcome.payload.providerConnection);
   }
 
   return (

@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
+import { CONNECTIONS_PAGE_SIZE, PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUERY, REFRESH_CATALOG } from '../graphql/provider-connections.ts';
 import { CREATE_NODE } from '../graphql/nodes.ts';
-import type { Image, ProviderCatalog, ServerType } from '../graphql/types.ts';
-import { fromCombinedError, fromOperationError, splitFieldErrors, type AppError } from '../errors.ts';
+import type { ProviderCatalogQuery } from '../graphql/generated/graphql.ts';
+
+type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
+type ServerType = ProviderCatalog['serverTypes'][number];
+type Image = ProviderCatalog['images'][number];
+import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
@@ -35,7 +39,7 @@ function keepOrFirst(value: string, options: readonly string[]): string {
  * for that type's architecture, all from the connection's live catalog.
  */
 export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
-  const [connections] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, context: CONNECTIONS_CONTEXT });
+  const [connections] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, variables: { first: CONNECTIONS_PAGE_SIZE }, context: CONNECTIONS_CONTEXT });
   const [connectionId, setConnectionId] = useState('');
   const [name, setName] = useState('');
   const [location, setLocation] = useState('');
@@ -44,14 +48,27 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   const [errors, setErrors] = useState<AppError[]>([]);
   const [creation, createNode] = useMutation(CREATE_NODE);
 
-  const usable = connections.data?.providerConnections ?? [];
+  const usable = connections.data?.providerConnections.nodes ?? [];
   // Default to the first connection the provider accepted.
   useEffect(() => {
     if (!connectionId && usable.length > 0) setConnectionId((usable.find((c) => c.credentialStatus === 'VALID') ?? usable[0]!).id);
   }, [connectionId, usable]);
 
   const [catalogResult] = useQuery({ query: PROVIDER_CATALOG_QUERY, variables: { id: connectionId }, pause: !connectionId });
-  const catalog = catalogResult.data?.providerConnection?.catalog ?? null;
+  // A connection whose catalog was never read yet (just connected): read it now, once.
+  const [refreshing, refreshCatalog] = useMutation(REFRESH_CATALOG);
+  const [refreshed, setRefreshed] = useState<{ id: string; catalog: ProviderCatalog | null; error: AppError | null } | null>(null);
+  const stored = catalogResult.data?.providerConnection;
+  useEffect(() => {
+    if (!stored || stored.catalog || refreshed?.id === stored.id) return;
+    setRefreshed({ id: stored.id, catalog: null, error: null });
+    void refreshCatalog({ input: { id: stored.id } }).then((result) => {
+      const outcome = mutationOutcome(result, result.data?.refreshCatalog);
+      setRefreshed({ id: stored.id, catalog: outcome.payload?.providerConnection.catalog ?? null, error: outcome.errors?.[0] ?? null });
+    });
+  }, [stored, refreshed, refreshCatalog]);
+  const catalog = stored?.catalog ?? (refreshed?.id === stored?.id ? refreshed?.catalog ?? null : null);
+  const catalogError = refreshed?.id === stored?.id ? refreshed?.error ?? null : null;
   const types = catalog ? serverTypesIn(catalog, location) : [];
   const serverType = types.find((type) => type.name === serverTypeName);
   const images = catalog ? imagesFor(catalog, serverType) : [];
@@ -71,11 +88,12 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
     const result = await createNode({
       input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName },
     });
-    if (result.error) {
-      setErrors(fromCombinedError(result.error));
+    const outcome = mutationOutcome(result, result.data?.createNode);
+    if (outcome.errors) {
+      setErrors(outcome.errors);
       return;
     }
-    if (result.data) navigate(`/nodes/${encodeURIComponent(result.data.createNode.id)}`);
+    navigate(`/nodes/${encodeURIComponent(outcome.payload.node.id)}`);
   }
 
   if (connections.data && usable.length === 0) {
@@ -92,6 +110,8 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
       <h2 id="create-node">Create node</h2>
       {connections.error && <ErrorNotice error={fromOperationError(connections.error)} title="Could not load the provider connections" />}
       {catalogResult.error && <ErrorNotice error={fromOperationError(catalogResult.error)} title="Could not load the provider's catalog" />}
+      {catalogError && <ErrorNotice error={catalogError} title="Could not read the provider's catalog" />}
+      {refreshing.fetching && <p className="muted small">Reading the provider's catalog…</p>}
       <ErrorList errors={general} />
       <form
         onSubmit={(event) => {

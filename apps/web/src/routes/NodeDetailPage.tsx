@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useMutation, useQuery, type CombinedError } from 'urql';
-import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE } from '../graphql/nodes.ts';
-import type { Node } from '../graphql/types.ts';
-import { fromCombinedError, fromOperationError, fromStoredError, type AppError } from '../errors.ts';
+import { useMutation, useQuery } from 'urql';
+import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE, STORED_EVENTS_PAGE_SIZE } from '../graphql/nodes.ts';
+import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
+import { fromOperationError, fromStoredError, mutationOutcome, type AppError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useLiveEntities, usePollingFallback } from '../live.ts';
 import { useNodeEvents } from '../node-events.ts';
@@ -75,14 +75,15 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
   if (cancelling) allowed.cancel = false;
   const busy = cancelState.fetching || retryState.fetching || releaseState.fetching;
 
-  async function run(action: () => Promise<{ error?: CombinedError | undefined; data?: Node | undefined }>) {
-    const result = await action();
-    if (result.error) setErrors(fromCombinedError(result.error));
+  async function run(action: () => Promise<{ payload: { node: Node }; errors: null } | { payload: null; errors: AppError[] }>) {
+    const outcome = await action();
+    if (outcome.errors) setErrors(outcome.errors);
     else {
       setErrors([]);
-      if (result.data) onChanged(result.data);
+      onChanged(outcome.payload.node);
     }
   }
+  const input = { input: { id: node.id } };
 
   if (!cancelling && !allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
   return (
@@ -90,17 +91,17 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
       <div className="actions">
         {cancelling && <span className="muted" data-testid="cancelling">Cancelling: deleting the server…</span>}
         {allowed.cancel && (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void run(async () => { const r = await cancel({ id: node.id }); return { error: r.error, data: r.data?.cancelNode }; })}>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void run(async () => { const r = await cancel(input); return mutationOutcome(r, r.data?.cancelNode); })}>
             Cancel acquisition
           </button>
         )}
         {allowed.retry && (
-          <button type="button" disabled={busy} onClick={() => void run(async () => { const r = await retry({ id: node.id }); return { error: r.error, data: r.data?.retryNode }; })}>
+          <button type="button" disabled={busy} onClick={() => void run(async () => { const r = await retry(input); return mutationOutcome(r, r.data?.retryNode); })}>
             Retry
           </button>
         )}
         {allowed.release && (
-          <button type="button" className="secondary danger-text" disabled={busy} onClick={() => void run(async () => { const r = await release({ id: node.id }); return { error: r.error, data: r.data?.releaseNode }; })}>
+          <button type="button" className="secondary danger-text" disabled={busy} onClick={() => void run(async () => { const r = await release(input); return mutationOutcome(r, r.data?.releaseNode); })}>
             Release (delete server)
           </button>
         )}
@@ -112,7 +113,7 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
 
 /** One node: its facts, actions, final error and the live provisioning timeline. */
 export function NodeDetailPage({ nodeId }: { nodeId: string }) {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId }, requestPolicy: 'network-only' });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODE_QUERY, variables: { id: nodeId, events: STORED_EVENTS_PAGE_SIZE }, requestPolicy: 'network-only' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const changes = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
 
@@ -127,7 +128,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   // The server ends the event stream when the node rests; a retry (new attempt) or a release
   // (resting → moving) needs it again.
   const restartKey = node ? `${node.attempt}:${isTerminalPhase(node.phase) ? 'resting' : 'moving'}` : '';
-  const stream = useNodeEvents(nodeId, data?.node?.events, restartKey);
+  const stream = useNodeEvents(nodeId, data?.node?.events.nodes, restartKey);
   usePollingFallback(stream.failure !== null, refresh);
   useRefreshWhenLive(refresh);
 

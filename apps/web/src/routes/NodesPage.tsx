@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useQuery } from 'urql';
 import { NODE_CHANGED, NODES_QUERY } from '../graphql/nodes.ts';
-import type { Node } from '../graphql/types.ts';
+import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
@@ -56,7 +56,7 @@ function NodesChunk({ after, latest, liveDown, onMore }: {
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(liveDown, refresh);
   useRefreshWhenLive(refresh);
-  const listed = data?.nodes.edges.map((edge) => edge.node) ?? [];
+  const listed = data?.nodes.nodes ?? [];
   const newest = listed[0]?.createdAt ?? '';
   const nodes = overlay(listed, latest, { newAt: 'start', admit: (node) => after === null && node.createdAt >= newest });
   const pageInfo = data?.nodes.pageInfo;

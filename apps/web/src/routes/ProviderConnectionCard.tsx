@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { DELETE_PROVIDER_CONNECTION, ROTATE_PROVIDER_TOKEN, VALIDATE_PROVIDER_CONNECTION } from '../graphql/provider-connections.ts';
-import type { ProviderConnection } from '../graphql/types.ts';
-import { fromCombinedError, fromStoredError, splitFieldErrors, type AppError } from '../errors.ts';
+import type { ProviderConnectionFieldsFragment as ProviderConnection } from '../graphql/generated/graphql.ts';
+import { fromStoredError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { CredentialBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -26,13 +26,14 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
   const statusError = connection.credentialStatus !== 'VALID' && connection.credentialError ? connection.credentialError : null;
 
   async function onValidate() {
-    const result = await validate({ id: connection.id });
-    setErrors(result.error ? fromCombinedError(result.error) : []);
+    const result = await validate({ input: { id: connection.id } });
+    setErrors(mutationOutcome(result, result.data?.validateProviderConnection).errors ?? []);
   }
   async function onRotate() {
-    const result = await rotate({ id: connection.id, token: newToken.trim() });
-    if (result.error) {
-      setErrors(fromCombinedError(result.error));
+    const result = await rotate({ input: { id: connection.id, token: newToken.trim() } });
+    const outcome = mutationOutcome(result, result.data?.rotateProviderToken);
+    if (outcome.errors) {
+      setErrors(outcome.errors);
       return;
     }
     setErrors([]);
@@ -40,9 +41,10 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
     setMode('view');
   }
   async function onDelete() {
-    const result = await remove({ id: connection.id }, TOUCHES_CONNECTIONS);
-    if (result.error) {
-      setErrors(fromCombinedError(result.error));
+    const result = await remove({ input: { id: connection.id } }, TOUCHES_CONNECTIONS);
+    const outcome = mutationOutcome(result, result.data?.deleteProviderConnection);
+    if (outcome.errors) {
+      setErrors(outcome.errors);
       setMode('view');
       return;
     }

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useQuery } from 'urql';
-import { PROVIDER_CONNECTION_CHANGED, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
+import { CONNECTIONS_PAGE_SIZE, PROVIDER_CONNECTION_CHANGED, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
 import { fromOperationError } from '../errors.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -13,14 +13,14 @@ const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
 
 /** Providers: the organization's connections, live, and the form to connect another. */
 export function ProvidersPage() {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, context: CONNECTIONS_CONTEXT, requestPolicy: 'cache-and-network' });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, variables: { first: CONNECTIONS_PAGE_SIZE }, context: CONNECTIONS_CONTEXT, requestPolicy: 'cache-and-network' });
   const live = useLiveEntities(PROVIDER_CONNECTION_CHANGED, (event) => event.providerConnectionChanged);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(live.failure !== null, refresh);
   useRefreshWhenLive(refresh);
 
-  const connections = overlay(data?.providerConnections ?? [], live.latest, { newAt: 'end', removed });
+  const connections = overlay(data?.providerConnections.nodes ?? [], live.latest, { newAt: 'end', removed });
 
   return (
     <>

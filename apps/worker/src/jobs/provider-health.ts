@@ -1,6 +1,7 @@
 /**
  * provider_health: re-checks every provider connection's token with a live call, so a revoked
- * or downgraded token shows up before an acquisition trips over it.
+ * or downgraded token shows up before an acquisition trips over it, and refreshes the stored
+ * catalog of each connection whose token can read (packages/core/src/catalog.ts).
  *
  * The cron run (data without a connection id) only fans out: one job per connection, each
  * starting after a random delay of up to PROVIDER_HEALTH_JITTER_SECONDS, so many connections
@@ -10,7 +11,9 @@
 import { randomInt } from 'node:crypto';
 import type { Job } from 'pg-boss';
 import type { CoreDeps } from '@hangar/core/deps';
+import { refreshCatalog } from '@hangar/core/catalog';
 import { revalidateConnection } from '@hangar/core/provider-connections';
+import { HangarError } from '@hangar/domain/api-errors';
 import type { JobDefinition } from '../job.ts';
 
 export const PROVIDER_HEALTH_JOB = 'provider_health';
@@ -18,8 +21,11 @@ export const PROVIDER_HEALTH_JOB = 'provider_health';
 export const PROVIDER_HEALTH_SCHEDULE = '*/15 * * * *';
 /** Checks of one run are spread over this many seconds (well inside the 15-minute period). */
 export const PROVIDER_HEALTH_JITTER_SECONDS = 180;
-/** A check still running after this long is failed (two requests of at most 10 s each fit easily); the next run covers it. */
-const CHECK_EXPIRE_SECONDS = 60;
+/**
+ * A check still running after this long is failed (two requests, then the catalog's three
+ * paginated reads in parallel, each request at most 10 s, fit easily); the next run covers it.
+ */
+const CHECK_EXPIRE_SECONDS = 120;
 /** Finished checks are kept this long: a day has 96 runs per connection, the connection row keeps the outcome. */
 const CHECK_DELETE_AFTER_SECONDS = 60 * 60;
 /** Connections read per fan-out batch. */
@@ -59,10 +65,23 @@ async function fanOut(deps: CoreDeps): Promise<number> {
   return queued;
 }
 
-/** One connection's check; the outcome is logged by packages/core (status and code, never the token). */
+/**
+ * One connection's check, then its catalog when the token can read. Outcomes are logged by
+ * packages/core (status and code, never the token); a failed catalog read keeps the last good
+ * catalog and does not fail the job (the next run tries again).
+ */
 async function checkOne(deps: CoreDeps, connectionId: string, signal: AbortSignal | undefined): Promise<void> {
   const result = await revalidateConnection(deps, connectionId, { signal, reason: 'provider_health' });
-  if (result === null) deps.log.info({ job: PROVIDER_HEALTH_JOB, connectionId }, 'provider health check skipped: the connection was deleted or its token rotated');
+  if (result === null) {
+    deps.log.info({ job: PROVIDER_HEALTH_JOB, connectionId }, 'provider health check skipped: the connection was deleted or its token rotated');
+    return;
+  }
+  if (result.check.status !== 'VALID' && result.check.status !== 'READ_ONLY') return;
+  try {
+    await refreshCatalog(deps, result.connection, { signal });
+  } catch (error) {
+    if (!(error instanceof HangarError)) throw error;
+  }
 }
 
 export const providerHealthJob: JobDefinition<ProviderHealthData> = {

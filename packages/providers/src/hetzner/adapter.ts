@@ -11,6 +11,7 @@ import type {
   CallOptions,
   CatalogImage,
   CatalogLocation,
+  CatalogPrice,
   CatalogServerType,
   CredentialCheck,
   CredentialStatus,
@@ -31,6 +32,11 @@ import { PAGE_SIZE, collectPages } from './pagination.ts';
 export const HETZNER_API_ENDPOINT = 'https://api.hetzner.cloud/v1';
 /** Largest user data Hetzner accepts on POST /servers (32 KiB). */
 export const USER_DATA_MAX_BYTES = 32 * 1024;
+/**
+ * The currency of server type prices. GET /server_types states none: prices are in the
+ * project's currency, which is the euro for every Hetzner Cloud project (GET /pricing says so).
+ */
+export const HETZNER_CURRENCY = 'EUR';
 
 type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type HetznerServer = JsonBody<paths['/servers/{id}']['get']['responses'][200]>['server'];
@@ -225,6 +231,13 @@ export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdap
             architecture: type.architecture,
             locations: [...new Set(offered)],
             deprecated: type.deprecated === true || (type.deprecation ?? null) !== null,
+            prices: (type.prices ?? []).map(
+              (price): CatalogPrice => ({
+                location: price.location,
+                hourly: { net: price.price_hourly.net, gross: price.price_hourly.gross, currency: HETZNER_CURRENCY },
+                monthly: { net: price.price_monthly.net, gross: price.price_monthly.gross, currency: HETZNER_CURRENCY },
+              }),
+            ),
           };
         }),
         images: images
