@@ -355,12 +355,12 @@ describe('nodes', () => {
   it('shows a node a script creates, and its phases, live in the list (nodeChanged)', async () => {
     const script = createHarnessClient({ url: api.app.url, token: api.token });
     const { id: connectionId } = (await script.connections()).find((connection) => connection.name === 'hetzner-main')!;
-    await script.acquire({ providerConnectionId: connectionId, name: 'from-script', serverType: 'cpx11', location: 'nbg1', image: 'debian-12' });
+    const created = await script.acquire({ providerConnectionId: connectionId, name: 'from-script', serverType: 'cpx11', location: 'nbg1', image: 'debian-12' });
     const row = page.locator('tr[data-node-name="from-script"]');
     await row.waitFor();
     await row.locator('[data-phase="READY"]').waitFor({ timeout: ACQUISITION_TIMEOUT_MS });
     // Live (nodeChanged messages on the socket), not the polling fallback.
-    expect(framesReceived.some((frame) => frame.includes('nodeChanged') && frame.includes(created.body.data!.createNode.id))).toBe(true);
+    expect(framesReceived.some((frame) => frame.includes('nodeChanged') && frame.includes(created.id))).toBe(true);
     expect(await page.getByTestId('live-fallback').count()).toBe(0);
     // Newest first: the script's node above web-1.
     expect(await page.locator('tr[data-node-name]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-node-name')))).toEqual(['from-script', 'web-1']);

@@ -24,7 +24,7 @@ import { resealAll } from '../src/reseal-secrets.ts';
 import { SANDBOX_CONNECTION_NAME, ensureSandboxConnection } from '../src/sandbox.ts';
 import { createKeyring } from '../src/secrets.ts';
 import { allowProviderEndpoint, createTestDeps, type TestDeps } from '../src/testing/test-deps.ts';
-import { admin, createProject, requestsOf, startSimulator, type SimProject, type Simulator } from '../../providers/test/support/simulator.ts';
+import { admin, createProject, startSimulator, type SimProject, type Simulator } from '../../providers/test/support/simulator.ts';
 
 let testDb: TestDatabase;
 let deps: TestDeps;
