@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintApiToken } from '@hangar/core/api-tokens';
 import { createLogger } from '@hangar/core/logger';
-import { createTestDeps, type TestDeps } from '@hangar/core/testing/test-deps';
+import { allowProviderEndpoint, createTestDeps, type TestDeps } from '@hangar/core/testing/test-deps';
 import type { Db } from '@hangar/db/client';
 import { PrismaClient } from '@hangar/db/generated/prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -80,6 +80,7 @@ beforeAll(async () => {
   [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('instant')]);
   const log = createLogger({ level: 'silent', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
   deps = await createTestDeps(testDb, log);
+  allowProviderEndpoint(deps, `${sim.url}/v1`);
   sqlDb = new PrismaClient({ adapter: new PrismaPg({ connectionString: testDb.url }), log: [{ emit: 'event', level: 'query' }] });
   (sqlDb as unknown as { $on(event: 'query', listener: (event: { query: string }) => void): void }).$on('query', (event) => statements.push(event.query));
   app = buildApp({ deps: { ...deps, db: sqlDb as unknown as Db }, databaseUrl: testDb.url, port: 0 });

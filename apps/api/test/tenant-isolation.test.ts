@@ -74,7 +74,9 @@ function targets(): Target[] {
     const type = root ? types.get(root) : undefined;
     if (!type || type.kind !== 'OBJECT') continue;
     for (const field of type.fields) {
-      const selection = ['OBJECT', 'INTERFACE', 'UNION'].includes(types.get(named(field.type))!.kind) ? '{ __typename }' : '';
+      const kind = types.get(named(field.type))!.kind;
+      // A mutation's result union: its typed errors carry the code (NOT_FOUND) to compare.
+      const selection = kind === 'UNION' ? '{ __typename ... on Error { code message } }' : ['OBJECT', 'INTERFACE'].includes(kind) ? '{ __typename }' : '';
       const document = `${operation}(${field.args.map((arg) => `$${arg.name}: ${typeName(arg.type)}`).join(', ')}) { ${field.name}(${field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ')}) ${selection} }`;
       for (const arg of field.args) for (const path of idPaths(arg.type, arg.name)) found.push({ operation, field: field.name, document, args: field.args, path });
     }

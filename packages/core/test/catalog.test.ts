@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-d
 import { CATALOG_MISS_REFRESH_MIN_AGE_MS, checkAgainstCatalog, readStoredCatalog, refreshCatalog, refreshConnectionCatalog } from '../src/catalog.ts';
 import { createLogger } from '../src/logger.ts';
 import { createConnection, rotateToken, type ConnectionActor } from '../src/provider-connections.ts';
-import { createTestDeps, type TestDeps } from '../src/testing/test-deps.ts';
+import { allowProviderEndpoint, createTestDeps, type TestDeps } from '../src/testing/test-deps.ts';
 import { admin, createProject, requestsOf, startSimulator, type SimProject, type Simulator } from '../../providers/test/support/simulator.ts';
 
 let testDb: TestDatabase;
@@ -25,6 +25,7 @@ beforeAll(async () => {
   [testDb, sim] = await Promise.all([createTestDatabase(), startSimulator('instant')]);
   deps = await createTestDeps(testDb, createLogger({ level: 'warn', destination: new Writable({ write(_chunk, _encoding, done) { done(); } }) }));
   endpoint = `${sim.url}/v1`;
+  allowProviderEndpoint(deps, endpoint);
   const organization = await testDb.db.organization.create({ data: { name: 'catalog-org' } });
   actor = { organizationId: organization.id, apiTokenId: null };
 });
