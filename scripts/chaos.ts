@@ -18,6 +18,7 @@ import { freePort } from '@hangar/db/testing/free-port';
 import { HAPPY_PATH, isTerminalPhase, type Phase } from '@hangar/domain/phases';
 import { mintApiToken } from '@hangar/core/api-tokens';
 import type { CoreDeps } from '@hangar/core/deps';
+import { readConfig } from '@hangar/core/config';
 import { createLogger } from '@hangar/core/logger';
 import { createConnection } from '@hangar/core/provider-connections';
 import { createKeyring } from '@hangar/core/secrets';
@@ -106,7 +107,15 @@ const organization = await db.organization.create({ data: { name: `chaos-${SEED}
 const { token: apiToken } = await mintApiToken(db, { organizationId: organization.id, name: 'chaos' });
 const apiPort = await freePort();
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-const coreDeps = { db, log, keyring, config: { publicUrl: apiUrl, deadlineScale: DEADLINE_SCALE } } as unknown as CoreDeps;
+/** The configuration every Hangar process of the run shares: the simulator is an allowed provider endpoint, and one token drives every client. */
+const hangarEnv = {
+  HANGAR_PUBLIC_URL: apiUrl,
+  HANGAR_DEADLINE_SCALE: String(DEADLINE_SCALE),
+  HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1`,
+  HANGAR_RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
+  HANGAR_RATE_LIMIT_SOCKETS: '10000',
+};
+const coreDeps = { db, log, keyring, config: readConfig(hangarEnv) } as unknown as CoreDeps;
 const connection = await createConnection(coreDeps, { organizationId: organization.id, apiTokenId: null }, { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` });
 if (connection.credentialStatus !== 'VALID') throw new Error(`the simulator connection is ${connection.credentialStatus}`);
 
@@ -114,6 +123,7 @@ const secrets = [apiToken, project.token, secretKey.toString('base64')];
 const childOutput: string[] = [];
 const childEnv = {
   ...process.env,
+  ...hangarEnv,
   DATABASE_URL: databaseUrl,
   HANGAR_PORT: String(apiPort),
   HANGAR_PUBLIC_URL: apiUrl,
