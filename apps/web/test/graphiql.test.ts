@@ -58,7 +58,7 @@ const responseText = async () => ((await page.locator('.graphiql-response').text
 beforeAll(async () => {
   sim = buildSimulator({ port: 0, speed: 'instant', seed: 3 });
   await sim.start();
-  api = await startTestApi({ organization: 'GraphiQL Org' });
+  api = await startTestApi({ organization: 'GraphiQL Org', config: { providerEndpoints: [`${sim.url}/v1`] } });
   profileDir = await mkdtemp(path.join(tmpdir(), 'hangar-graphiql-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   context.setDefaultTimeout(UI_TIMEOUT_MS);

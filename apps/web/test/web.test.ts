@@ -89,7 +89,10 @@ beforeAll(async () => {
   simToken = project.token;
   simReadOnlyToken = project.readOnlyToken;
   // As `npm start` does: the API knows the simulator it runs, on whatever port it got.
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url }, config: { providerEndpoints: [`${sim.url}/v1`] } });
+  // One API token serves the browser, the test's scripts and their sockets, and every simulated
+  // machine calls /agent from 127.0.0.1: per-token and per-source limits are raised, as an operator would.
+  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url },
+    config: { providerEndpoints: [`${sim.url}/v1`], rateLimits: { requestsPerMinute: 100_000, socketsPerToken: 1_000, agentRequestsPerMinute: 100_000 } } });
   // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
   api.deps.config.publicUrl = api.app.url;
   await ensureNodeQueues(api.deps.boss);

@@ -22,6 +22,7 @@ export const NodeRef = builder.prismaObject('Node', {
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     phase: t.expose('phase', { type: NodePhaseEnum }),
+    lastEventSeq: t.exposeInt('lastSeq', { description: 'The seq of the node’s latest timeline event. Every change of the node comes with an event, so of two answers about a node the one with the higher lastEventSeq is the newer.' }),
     providerConnection: t.relation('providerConnection', { type: ProviderConnectionRef }),
     serverType: t.exposeString('serverType'),
     location: t.exposeString('location'),

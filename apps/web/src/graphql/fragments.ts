@@ -35,7 +35,7 @@ graphql(`
 /** What a node row and the node header show. */
 graphql(`
   fragment NodeFields on Node {
-    id name phase serverType location image providerServerId providerServerName ipv4 ipv6 attempt
+    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt
     createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue
     labels { key value }
     providerConnection { id name }

@@ -122,8 +122,10 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   const [node, setNode] = useState<Node | null>(null);
   const queried = data?.node ?? null;
   const changed = changes.latest.get(nodeId) ?? null;
-  useEffect(() => { if (queried) setNode(queried); }, [queried]);
-  useEffect(() => { if (changed) setNode(changed); }, [changed]);
+  // Answers can arrive out of order (a query sent before a change may answer after it): keep the newer.
+  const keepNewer = useCallback((next: Node) => setNode((current) => (current && current.id === next.id && current.lastEventSeq > next.lastEventSeq ? current : next)), []);
+  useEffect(() => { if (queried) keepNewer(queried); }, [queried, keepNewer]);
+  useEffect(() => { if (changed) keepNewer(changed); }, [changed, keepNewer]);
 
   // The server ends the event stream when the node rests; a retry (new attempt) or a release
   // (resting → moving) needs it again.
@@ -157,7 +159,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
           <h1 className="node-title">{node.name} <PhaseBadge phase={node.phase} /></h1>
           <p className="muted small">Node <code>{node.id}</code></p>
         </div>
-        <Actions node={node} onChanged={setNode} />
+        <Actions node={node} onChanged={keepNewer} />
       </div>
       {node.error && (
         <ErrorNotice error={fromStoredError(node.error)} title={node.phase === 'FAILED' ? 'The acquisition failed' : 'Last error'}>
