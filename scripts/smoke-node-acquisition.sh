@@ -90,13 +90,15 @@ gql() {
 }
 # Dies with the GraphQL error when the response has one.
 check() { local error; error=$(printf '%s' "$1" | json 'j.errors ? j.errors.map(e => (e.extensions && e.extensions.code) + ": " + e.message).join("; ") : ""'); [ -z "$error" ] || die "$2: $error"; }
+# Dies with the typed error when mutation $2's result is not its payload ($3).
+check_result() { local error; error=$(printf '%s' "$1" | json "(r => r && r.__typename !== '$3' ? r.code + ': ' + r.message : '')(j.data && j.data.$2)"); [ -z "$error" ] || die "$2: $error"; }
 
 # 1. The sandbox connection (created at first start; may still be on its way).
 deadline=$((SECONDS + 60))
 while :; do
-  response=$(gql 'query { providerConnections { id name credentialStatus } }')
+  response=$(gql 'query { providerConnections(first: 100) { nodes { id name credentialStatus } } }')
   check "$response" "providerConnections"
-  connection=$(printf '%s' "$response" | json "j.data.providerConnections.find(c => c.name === $(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$CONNECTION_NAME"))")
+  connection=$(printf '%s' "$response" | json "j.data.providerConnections.nodes.find(c => c.name === $(node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$CONNECTION_NAME"))")
   [ -n "$connection" ] && break
   [ "$SECONDS" -lt "$deadline" ] || die "no provider connection named \"$CONNECTION_NAME\" (set SMOKE_CONNECTION_NAME)"
   sleep 1
@@ -108,10 +110,11 @@ status=$(printf '%s' "$connection" | json 'j.credentialStatus')
 # 2. Create the node.
 name="smoke-$(node -e 'process.stdout.write(require("crypto").randomBytes(4).toString("hex"))')"
 started=$SECONDS
-response=$(gql 'mutation($input: CreateNodeInput!) { createNode(input: $input) { id phase } }' \
+response=$(gql 'mutation($input: CreateNodeInput!) { createNode(input: $input) { __typename ... on CreateNodePayload { node { id phase } } ... on Error { code message } } }' \
   "{\"input\":{\"providerConnectionId\":\"$connection_id\",\"name\":\"$name\",\"serverType\":\"$SERVER_TYPE\",\"location\":\"$LOCATION\",\"image\":\"$IMAGE\"}}")
 check "$response" "createNode"
-node_id=$(printf '%s' "$response" | json 'j.data.createNode.id')
+check_result "$response" createNode CreateNodePayload
+node_id=$(printf '%s' "$response" | json 'j.data.createNode.node.id')
 say "created node $name ($node_id) on \"$CONNECTION_NAME\": $SERVER_TYPE in $LOCATION with $IMAGE"
 
 # Follows the node's live timeline with the harness CLI (nodeEvents over graphql-ws) from
@@ -126,9 +129,9 @@ follow_until() {
 # The seq of the node's newest event, so the next follow starts right after it.
 last_seq() {
   local response
-  response=$(gql 'query($id: ID!) { node(id: $id) { events { seq } } }' "{\"id\":\"$node_id\"}")
+  response=$(gql 'query($id: ID!) { node(id: $id) { lastEventSeq } }' "{\"id\":\"$node_id\"}")
   check "$response" "node"
-  printf '%s' "$response" | json 'Math.max(0, ...j.data.node.events.map(e => e.seq))'
+  printf '%s' "$response" | json 'j.data.node.lastEventSeq'
 }
 
 follow_until 0 READY
@@ -136,8 +139,9 @@ say "READY after $((SECONDS - started)) s"
 
 # 3. Release it.
 seq=$(last_seq)
-response=$(gql 'mutation($id: ID!) { releaseNode(id: $id) { phase } }' "{\"id\":\"$node_id\"}")
+response=$(gql 'mutation($id: ID!) { releaseNode(input: { id: $id }) { __typename ... on ReleaseNodePayload { node { phase } } ... on Error { code message } } }' "{\"id\":\"$node_id\"}")
 check "$response" "releaseNode"
+check_result "$response" releaseNode ReleaseNodePayload
 follow_until "$seq" RELEASED
 
 # 4. The simulator must hold no live server for the node (and must have had one).

@@ -61,7 +61,7 @@ try {
   const baseline = (NODES / (Date.now() - noopStarted)) * 60_000;
   await boss.stop({ graceful: false, timeout: 2_000 });
 
-  const api = await startApiProcess(postgres.url);
+  const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` });
   stops.push(() => api.stop());
   failureDetail = () => api.output().slice(-3_000);
   const worker = await startProcess(WORKER_ENTRY, { DATABASE_URL: postgres.url, HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_PUBLIC_URL: api.url, HANGAR_LOG_LEVEL: 'error' }, 'WORKER_READY');
@@ -73,8 +73,8 @@ try {
     return body.data;
   }
   const project = await (await fetch(`${sim.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', rateLimit: 3_600_000, serverLimit: 100_000 }) })).json() as { token: string };
-  const { createProviderConnection: connection } = await graphql<{ createProviderConnection: { id: string } }>(
-    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { id } }',
+  const { createProviderConnection: { providerConnection: connection } } = await graphql<{ createProviderConnection: { providerConnection: { id: string } } }>(
+    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id } } } }',
     { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` } },
   );
   const started = Date.now();
@@ -82,7 +82,7 @@ try {
   await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, async () => {
     while (next < NODES) {
       next += 1;
-      await graphql('mutation ($input: CreateNodeInput!) { createNode(input: $input) { id } }', { input: { providerConnectionId: connection.id, name: `bench-${next}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
+      await graphql('mutation ($input: CreateNodeInput!) { createNode(input: $input) { __typename } }', { input: { providerConnectionId: connection.id, name: `bench-${next}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
     }
   }));
   const acceptedMs = Date.now() - started;

@@ -23,7 +23,9 @@ export const SECRET_KEY = randomBytes(32).toString('base64');
 /** An API process (apps/api/test/support/api-process.ts) over `databaseUrl` on a free port. */
 export async function startApiProcess(databaseUrl: string, port?: number, extraEnv: Record<string, string> = {}): Promise<RunningProcess & { url: string }> {
   const chosen = port ?? (await freePort());
-  const running = await startProcess(API_ENTRY, { DATABASE_URL: databaseUrl, HANGAR_PORT: String(chosen), HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_LOG_LEVEL: 'error', ...extraEnv }, 'API_READY');
+  // One token drives every bench client: the per-token limits are raised, as an operator would.
+  const limits = { HANGAR_RATE_LIMIT_REQUESTS_PER_MINUTE: '100000000', HANGAR_RATE_LIMIT_SOCKETS: '1000000' };
+  const running = await startProcess(API_ENTRY, { DATABASE_URL: databaseUrl, HANGAR_PORT: String(chosen), HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_LOG_LEVEL: 'error', ...limits, ...extraEnv }, 'API_READY');
   return Object.assign(running, { url: running.readyDetail });
 }
 

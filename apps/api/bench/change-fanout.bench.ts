@@ -26,7 +26,7 @@ try {
   await sim.start();
   stops.push(() => sim.stop());
   const seed = await seedNodes(db, 0);
-  const api = await startApiProcess(postgres.url);
+  const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` });
   stops.push(() => api.stop());
   async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seed.token}` }, body: JSON.stringify({ query, variables }) });
@@ -35,15 +35,15 @@ try {
     return body.data;
   }
   const project = await (await fetch(`${sim.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', rateLimit: 3_600_000, serverLimit: 100_000 }) })).json() as { token: string };
-  const { createProviderConnection: connection } = await graphql<{ createProviderConnection: { id: string } }>(
-    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { id } }',
+  const { createProviderConnection: { providerConnection: connection } } = await graphql<{ createProviderConnection: { providerConnection: { id: string } } }>(
+    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id } } } }',
     { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` } },
   );
   let created = 0;
   async function createOne(): Promise<number> {
     created += 1;
     const started = performance.now();
-    await graphql('mutation ($input: CreateNodeInput!) { createNode(input: $input) { id phase } }', { input: { providerConnectionId: connection.id, name: `bench-${created}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
+    await graphql('mutation ($input: CreateNodeInput!) { createNode(input: $input) { __typename } }', { input: { providerConnectionId: connection.id, name: `bench-${created}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
     return performance.now() - started;
   }
   async function timeCreates(clients?: Clients): Promise<number[]> {
