@@ -190,6 +190,10 @@ describe('retryNode may change the placement', () => {
     const failed = await env.waitForPhase(node.id, 'FAILED', SETTLE_MS);
     expect((failed.error as { code: string }).code).toBe('PROVIDER_CAPACITY_UNAVAILABLE');
     expect((await nodeView(node.id)).canRelease).toBe(false);
+    const shown = await graphql<{ node: { error: { retryable: boolean; hint: string } } }>('query($id: ID!) { node(id: $id) { error { retryable hint } } }', { id: node.id });
+    expect(shown.data?.node.error.retryable).toBe(true);
+    expect(shown.data?.node.error.hint).toMatch(/another location or server type/);
+    expect(shown.data?.node.error.hint).not.toMatch(/automatically/);
 
     // A placement outside the catalog is a ValidationError naming the field; nothing changes.
     const bad = typedErrorOf(await graphql(RETRY, { input: { id: node.id, serverType: 'cx99' } }), 'retryNode');
