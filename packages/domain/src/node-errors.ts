@@ -107,7 +107,7 @@ const FAILED_NODE_HINTS: Partial<Record<ProviderErrorCode, string>> = {
   PROVIDER_PLACEMENT_FAILED: `The provider could not place the server on a host: ${ELSEWHERE}.`,
   PROVIDER_ACTION_FAILED: `The provider could not create or start the server: read its message, then ${ELSEWHERE}.`,
   PROVIDER_CANCELLED: 'Hangar stopped waiting for the provider (it was shutting down or the work was cancelled): retry the node if it is still wanted.',
-  PROVIDER_INVALID_REQUEST: 'The provider refused the specification: retry the node with another server type, location or image, or create a new node with corrected labels.',
+  PROVIDER_INVALID_REQUEST: 'Correct the node specification: retry the node with another server type, location or image, or create a new node with other labels or SSH keys.',
 };
 
 /**
