@@ -52,6 +52,12 @@ function describeServer(server: Server, now: number): unknown {
     image: server.image.name,
     ipv4: server.ipv4?.ip ?? null,
     ipv6: server.ipv6?.network ?? null,
+    sshKeyIds: [...server.sshKeyIds],
+    privateNets: server.privateNets.map((net) => ({ ...net })),
+    firewallIds: [...server.firewallIds],
+    placementGroupId: server.placementGroupId,
+    // What the machine's cloud-init would read (a real provider keeps it too); for tests.
+    userData: server.userData,
     faultRuleIds: [...server.faults.ruleIds],
     boot: { ...server.boot },
   };
