@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,40 @@ describe('hcloud CLI', () => {
     });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/disk provisioning failed/);
+  });
+
+  it('creates a network, a firewall and a placement group, and a server attached to them', async () => {
+    await hcloud('network', 'create', '--name', 'cli-net', '--ip-range', '10.0.0.0/16', '--label', 'team=ops');
+    await hcloud('network', 'add-subnet', 'cli-net', '--type', 'cloud', '--network-zone', 'eu-central', '--ip-range', '10.0.1.0/24');
+    const rules = join(home, 'rules.json');
+    writeFileSync(rules, JSON.stringify([{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['0.0.0.0/0', '::/0'], description: 'ssh' }]));
+    await hcloud('firewall', 'create', '--name', 'cli-fw', '--rules-file', rules);
+    await hcloud('placement-group', 'create', '--name', 'cli-pg', '--type', 'spread');
+    expect((await hcloud('network', 'list')).stdout).toMatch(/cli-net\s+10\.0\.0\.0\/16/);
+    expect((await hcloud('firewall', 'list')).stdout).toMatch(/cli-fw/);
+    expect((await hcloud('placement-group', 'list')).stdout).toMatch(/cli-pg\s+0 servers\s+spread/);
+
+    const created = await hcloud(
+      'server', 'create', '--name', 'cli-attached', '--type', 'cx22', '--image', 'ubuntu-24.04', '--location', 'fsn1',
+      '--network', 'cli-net', '--firewall', 'cli-fw', '--placement-group', 'cli-pg', '--without-ipv4',
+    );
+    expect(created.stdout).toMatch(/Server \d+ created/);
+    const server = JSON.parse((await hcloud('server', 'describe', 'cli-attached', '-o', 'json')).stdout) as {
+      status: string;
+      private_net: Array<{ ip: string }>;
+      public_net: { ipv4: unknown; firewalls: Array<{ status: string }> };
+      placement_group: { name: string } | null;
+    };
+    expect(server.status).toBe('running');
+    expect(server.private_net).toEqual([expect.objectContaining({ ip: '10.0.1.2' })]);
+    expect(server.public_net.ipv4).toBeNull();
+    expect(server.public_net.firewalls).toEqual([expect.objectContaining({ status: 'applied' })]);
+    expect(server.placement_group).toMatchObject({ name: 'cli-pg' });
+    expect((await hcloud('network', 'describe', 'cli-net')).stdout).toMatch(/10\.0\.1\.0\/24/);
+    expect((await hcloud('placement-group', 'describe', 'cli-pg')).stdout).toMatch(/cli-attached|\d+/);
+    await hcloud('server', 'delete', 'cli-attached');
+    await hcloud('placement-group', 'delete', 'cli-pg');
+    expect((await hcloud('placement-group', 'list')).stdout).not.toMatch(/cli-pg/);
   });
 });
 
