@@ -125,8 +125,9 @@ describe('a node with an SSH key, a label, user data, a network, a firewall and 
     expect(server.public_net.ipv4).not.toBeNull();
     expect(server.public_net.ipv6).toBeNull();
     // What Hetzner does not return on a server, from the simulator's own view: the key and the user data.
-    expect(simServer?.sshKeyIds).toEqual([Number(added.sshKey.id)]);
-    const userData = (simServer as unknown as { userData: string }).userData;
+    const seen = simServer as unknown as { sshKeyIds: number[]; userData: string };
+    expect(seen.sshKeyIds).toEqual([Number(added.sshKey.id)]);
+    const userData = seen.userData;
     expect(userData).toMatch(/^Content-Type: multipart\/mixed/);
     expect(userData).toContain(`/tmp/${USER_MARKER}`);
     expect(userData).toContain('{"hangarBootstrap":1,');
