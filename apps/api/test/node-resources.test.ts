@@ -19,7 +19,9 @@ let keyDir: string;
 const USER_MARKER = 'user-part-7d1f0c';
 const USER_DATA = `#cloud-config\nwrite_files:\n  - path: /etc/${USER_MARKER}.txt\n    content: hello\nruncmd:\n  - [touch, /tmp/${USER_MARKER}]\n`;
 
-type Gql = { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of loosely typed JSON answers
+type Json = any;
+type Gql = { data?: Record<string, Json>; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
 async function gql(query: string, variables: Record<string, unknown> = {}): Promise<Gql> {
   const response = await fetch(`${env.app.url}/graphql`, {
@@ -32,7 +34,7 @@ async function gql(query: string, variables: Record<string, unknown> = {}): Prom
 }
 
 /** The simulator's /v1 API, as the project's owner (the Hetzner console's stand-in). */
-async function hetzner(method: string, path: string, body?: unknown, token = env.project.token): Promise<any> {
+async function hetzner(method: string, path: string, body?: unknown, token = env.project.token): Promise<Json> {
   const response = await fetch(`${env.sim.url}/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
