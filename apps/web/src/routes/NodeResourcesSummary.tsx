@@ -21,7 +21,7 @@ export function NodeResourcesSummary({ nodeId, connectionId }: { nodeId: string;
   return (
     <section className="card" aria-labelledby="access-title">
       <h2 id="access-title">Access and placement</h2>
-      <dl className="facts facts-wide" data-testid="node-resources">
+      <dl className="access-facts facts-wide" data-testid="node-resources">
         <dt>SSH keys</dt>
         <dd>{node.sshKeyNames.length > 0 ? node.sshKeyNames.join(', ') : <span className="muted">none (the provider e-mailed a root password)</span>}</dd>
         <dt>Labels</dt>
