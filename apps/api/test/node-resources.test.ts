@@ -230,6 +230,12 @@ describe('hostile inputs', () => {
       expect(result.message, label).not.toContain('AAAAAAAAAA');
     }
     expect(await env.testDb.db.node.count({ where: { name: { startsWith: 'hostile-' } } })).toBe(0);
+
+    // Another project's key is not ours to remove, through our connection.
+    const { ssh_key: foreignKey } = await hetzner('POST', '/ssh_keys', { name: 'theirs', public_key: makePublicKey() }, other.project.token);
+    const removal = (await gql(REMOVE_KEY, { input: { providerConnectionId: env.connection.id, id: String(foreignKey.id) } })).data?.removeSshKey;
+    expect(removal).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    await hetzner('GET', `/ssh_keys/${foreignKey.id}`, undefined, other.project.token);
   }, 60_000);
 });
 
