@@ -24,10 +24,10 @@ import { nodeNameProblem, parseNodeLabels } from './node-spec.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
 import { checkAgainstCatalog } from './catalog.ts';
-import { getConnection, openConnectionAdapter } from './provider-connections.ts';
+import { openConnectionAdapter } from './provider-connections.ts';
 import { serverNameFor } from './server-labels.ts';
 import { REGISTRATION_TOKEN_PREFIX, buildUserData } from './bootstrap.ts';
-import { readRefs, resolveNodeResources } from './provider-resources.ts';
+import { ownConnection, readRef, readRefs, resolveNodeResources } from './provider-resources.ts';
 import { combineUserData, summarizeUserData, userDataKind, type UserDataKind } from './user-data.ts';
 
 /** Most SSH keys one node may name. */
@@ -156,7 +156,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const sshKeys = readRefs('sshKeys', input.sshKeys);
   const networkIds = readRefs('networkIds', input.networkIds);
   const firewallIds = readRefs('firewallIds', input.firewallIds);
-  const [placementGroupId = null] = readRefs('placementGroupId', input.placementGroupId === null || input.placementGroupId === undefined ? null : [input.placementGroupId]);
+  const placementGroupId = readRef('placementGroupId', input.placementGroupId);
   const publicIpv4 = input.publicIpv4 ?? true;
   const publicIpv6 = input.publicIpv6 ?? true;
   if (!publicIpv4 && !publicIpv6 && networkIds.length === 0) {
@@ -165,10 +165,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const parsedLabels = parseNodeLabels(input.labels);
   if ('problem' in parsedLabels) throw invalid('labels', parsedLabels.problem);
 
-  if (typeof input.providerConnectionId !== 'string' || !UUID_RE.test(input.providerConnectionId)) {
-    throw new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
-  }
-  const connection = await getConnection(deps, actor.organizationId, input.providerConnectionId);
+  const connection = await ownConnection(deps, actor.organizationId, typeof input.providerConnectionId === 'string' ? input.providerConnectionId : '');
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
   const { problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);

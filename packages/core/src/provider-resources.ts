@@ -76,9 +76,19 @@ function invalid(field: string, message: string): HangarError {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function ownConnection(deps: CoreDeps, organizationId: string, id: string): Promise<ProviderConnection> {
-  if (!UUID_RE.test(id)) throw new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
-  return getConnection(deps, organizationId, id);
+/**
+ * The caller's connection, or NOT_FOUND without the id in the message: these inputs carry other
+ * ids too, and no answer may differ by which of them was someone else's.
+ */
+export async function ownConnection(deps: CoreDeps, organizationId: string, id: string): Promise<ProviderConnection> {
+  const notFound = () => new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
+  if (!UUID_RE.test(id)) throw notFound();
+  try {
+    return await getConnection(deps, organizationId, id);
+  } catch (error) {
+    if (error instanceof HangarError && error.code === 'NOT_FOUND') throw notFound();
+    throw error;
+  }
 }
 
 /**
@@ -163,17 +173,21 @@ export interface ResolvedNodeResources {
   placementGroupId: string | null;
 }
 
+/** One reference's shape (length, characters); null when absent. */
+export function readRef(field: string, raw: unknown): string | null {
+  if (raw === null || raw === undefined) return null;
+  const ref = typeof raw === 'string' ? raw.trim() : String(raw);
+  if (ref === '' || ref.length > REF_MAX_CHARS || displayTextProblem(ref) !== null) {
+    throw invalid(field, `must be an id or name of 1–${REF_MAX_CHARS} printable characters`);
+  }
+  return ref;
+}
+
 /** Checks the shape of a list of references (count, length, characters, duplicates). */
 export function readRefs(field: string, value: readonly unknown[] | null | undefined): string[] {
   if (value === null || value === undefined) return [];
   if (value.length > NODE_RESOURCE_REFS_MAX) throw invalid(field, `at most ${NODE_RESOURCE_REFS_MAX} entries (got ${value.length})`);
-  const refs = value.map((raw, i) => {
-    const ref = typeof raw === 'string' ? raw.trim() : String(raw ?? '');
-    if (ref === '' || ref.length > REF_MAX_CHARS || displayTextProblem(ref) !== null) {
-      throw invalid(`${field}.${i}`, `each entry must be an id or name of 1–${REF_MAX_CHARS} printable characters`);
-    }
-    return ref;
-  });
+  const refs = value.map((raw, i) => readRef(`${field}.${i}`, raw ?? '') ?? '');
   const twice = refs.findIndex((ref, i) => refs.indexOf(ref) !== i);
   if (twice !== -1) throw invalid(`${field}.${twice}`, `${field} lists the same entry twice`);
   return refs;
