@@ -155,7 +155,7 @@ export function renderServer(state: SimState, server: Server, now: number): unkn
       floating_ips: [],
       firewalls: server.firewallIds.map((id) => ({ id, status: 'applied' })),
     },
-    private_net: server.privateNets.map((net) => ({ network: net.networkId, ip: net.ip, alias_ips: [], mac_address: macAddressFor(server.id, net.networkId) })),
+    private_net: server.privateNets.filter((net) => state.networks.has(net.networkId)).map((net) => ({ network: net.networkId, ip: net.ip, alias_ips: [], mac_address: macAddressFor(server.id, net.networkId) })),
     server_type: renderServerType(server.serverType),
     datacenter: renderDatacenter(server.datacenter),
     location: renderLocation(server.location),

@@ -252,12 +252,15 @@ describe('conformance with the official OpenAPI document', () => {
     expect(server.placement_group).toMatchObject({ id: groupId, servers: [server.id] });
     expect((await call('GET', `/networks/${networkId}`)).json.network.servers).toEqual([server.id]);
     expect((await call('GET', `/firewalls/${firewallId}`)).json.firewall.applied_to).toEqual([{ type: 'server', server: { id: server.id } }]);
-    expect((await call('DELETE', `/networks/${networkId}`)).json.error.code).toBe('resource_in_use');
     expect((await call('DELETE', `/firewalls/${firewallId}`)).json.error.code).toBe('resource_in_use');
+    // Deleting a network detaches its servers (the spec says so).
+    expect((await call('DELETE', `/networks/${networkId}`)).status).toBe(204);
+    expect((await call('GET', `/servers/${server.id}`)).json.server.private_net).toEqual([]);
+    expect((await call('DELETE', `/networks/${networkId}`)).status).toBe(404);
 
     await call('DELETE', `/servers/${server.id}`);
     await waitFor(async () => ((await call('GET', `/servers/${server.id}`)).status === 404 ? true : undefined), 'attached gone');
-    for (const path of [`/networks/${networkId}`, `/firewalls/${firewallId}`, `/placement_groups/${groupId}`]) {
+    for (const path of [`/firewalls/${firewallId}`, `/placement_groups/${groupId}`]) {
       expect((await call('DELETE', path)).status).toBe(204);
       expect((await call('DELETE', path)).status).toBe(404);
     }

@@ -12,7 +12,8 @@ import { FieldErrors, isRecord } from '../validate.ts';
 /**
  * Private networks: list/create/get/update/delete and the add_subnet action. A server attaches
  * to a network through a subnet in its location's network zone and gets the subnet's next free
- * address (the first one is the gateway).
+ * address (the first one is the gateway). Deleting a network detaches its servers (render.ts
+ * shows only attachments to networks that exist).
  */
 
 const NETWORK_ZONES = new Set(LOCATIONS.map((location) => location.network_zone));
@@ -119,8 +120,8 @@ export function networkRoutes(deps: SimDeps): ApiRoute[] {
     title: 'Network',
     store: state.networks,
     render: (network: Network, req: ApiRequest) => renderNetwork(state, network, req.now),
-    inUse: (network: Network, req: ApiRequest) =>
-      attachedServerIds(state, network, req.now).length > 0 ? 'network is still attached to servers; detach or delete them first' : null,
+    // "Attached resources will be detached automatically" (the spec): servers stop showing it.
+    inUse: () => null,
   };
   const { find, assertNameFree } = resourceTools(kind);
   return [
