@@ -127,12 +127,13 @@ describe('a node with an SSH key, a label, user data, a network, a firewall and 
     expect(server.public_net.ipv4).not.toBeNull();
     expect(server.public_net.ipv6).toBeNull();
     // What Hetzner does not return on a server, from the simulator's own view: the key and the user data.
-    const seen = simServer as unknown as { sshKeyIds: number[]; userData: string };
+    const seen = simServer as unknown as { sshKeyIds: number[]; userDataParts: Array<{ type: string; bytes: number; sha256: string }> };
     expect(seen.sshKeyIds).toEqual([Number(added.sshKey.id)]);
-    const userData = seen.userData;
-    expect(userData).toMatch(/^Content-Type: multipart\/mixed/);
-    expect(userData).toContain(`/tmp/${USER_MARKER}`);
-    expect(userData).toContain('{"hangarBootstrap":1,');
+    // Two parts: the user's cloud-config, whole, then Hangar's bootstrap (whose agent is running, below).
+    expect(seen.userDataParts).toEqual([
+      { type: 'text/cloud-config', bytes: Buffer.byteLength(USER_DATA), sha256: sha256Hex(USER_DATA) },
+      { type: 'text/cloud-config', bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     // The real agent script, run from that multipart user data, registered the node and heartbeats.
     expect(simServer?.boot).toMatchObject({ mode: 'script', nodeId, registerAttempts: 1, lastError: null });
 
