@@ -1,17 +1,29 @@
 """Merges the cloud-config parts of a user-data file the way cloud-init does (Debian's cloud-init
-package, its own part handler) and prints the merged write_files paths and runcmd as JSON."""
+package: its user-data processor splits the MIME parts, its own cloud-config part handler merges
+them, honouring merge_how) and prints the merged write_files paths, runcmd and top-level keys as JSON.
+
+Usage: /usr/bin/python3 cloud-init-merge.py USER_DATA_FILE
+"""
 import json
-import tempfile, sys
-from cloudinit import user_data, helpers
-from cloudinit.handlers import cloud_config
-tmp=tempfile.mkdtemp()
-p=helpers.Paths({'cloud_dir':tmp,'run_dir':tmp})
-proc=user_data.UserDataProcessor(p)
-msg=proc.process(open(sys.argv[1]).read())
-h=cloud_config.CloudConfigPartHandler(p)
-h.handle_part(None,'__begin__',None,None,None,None)
-for part in msg.walk():
-    if part.get_content_type()=='text/cloud-config':
-        h.handle_part(None,part.get_content_type(),part.get_filename(),part.get_payload(decode=True).decode(),None,dict(part.items()))
-out=h.cloud_buf
-print(json.dumps({'write_files': [f['path'] for f in out.get('write_files', [])], 'runcmd': out.get('runcmd', []), 'keys': sorted(out.keys())}))
+import sys
+import tempfile
+
+from cloudinit import helpers, user_data
+from cloudinit.handlers import CONTENT_START, cloud_config
+
+work = tempfile.mkdtemp()
+paths = helpers.Paths({"cloud_dir": work, "run_dir": work})
+with open(sys.argv[1], encoding="utf-8") as source:
+    message = user_data.UserDataProcessor(paths).process(source.read())
+handler = cloud_config.CloudConfigPartHandler(paths)
+handler.handle_part(None, CONTENT_START, None, None, None, None)
+for part in message.walk():
+    if part.get_content_type() == "text/cloud-config":
+        payload = part.get_payload(decode=True).decode()
+        handler.handle_part(None, part.get_content_type(), part.get_filename(), payload, None, dict(part.items()))
+merged = handler.cloud_buf or {}
+print(json.dumps({
+    "write_files": [entry["path"] for entry in merged.get("write_files", [])],
+    "runcmd": merged.get("runcmd", []),
+    "keys": sorted(merged.keys()),
+}))
