@@ -235,6 +235,13 @@ describe('hostile inputs', () => {
     }
     expect(await env.testDb.db.node.count({ where: { name: { startsWith: 'hostile-' } } })).toBe(0);
 
+    // A project the provider no longer lets us read: the live lists are a top-level PROVIDER_* error, never a 500.
+    const revoked = await env.newConnection();
+    await fetch(`${env.sim.url}/_sim/projects/${revoked.project.id}/revoke-tokens`, { method: 'POST' });
+    const unreadable = await gql(RESOURCES, { id: revoked.connection.id });
+    expect(unreadable.data?.providerConnection ?? null).toBeNull();
+    expect(unreadable.errors?.[0]?.extensions?.code).toBe('PROVIDER_AUTH_FAILED');
+
     // Another project's key is not ours to remove, through our connection.
     const { ssh_key: foreignKey } = await hetzner('POST', '/ssh_keys', { name: 'theirs', public_key: makePublicKey() }, other.project.token);
     const removal = (await gql(REMOVE_KEY, { input: { providerConnectionId: env.connection.id, id: String(foreignKey.id) } })).data?.removeSshKey;
