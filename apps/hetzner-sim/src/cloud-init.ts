@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 
@@ -40,6 +41,18 @@ export function readUserData(userData: string): CloudInitPlan | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The parts of user data as digests (a MIME multipart document's parts, or the whole document as
+ * one): what tests compare, since the text may hold a registration token.
+ */
+export function userDataDigests(userData: string): Array<{ type: string; bytes: number; sha256: string }> {
+  const head = userData.slice(0, userData.search(/\r?\n\r?\n/) >>> 0);
+  const parts = MULTIPART_HEADER.test(head)
+    ? multipartParts(userData)
+    : [{ type: userData.startsWith('#cloud-config') ? 'text/cloud-config' : userData.startsWith('#!') ? 'text/x-shellscript' : 'text/plain', body: userData }];
+  return parts.map((part) => ({ type: part.type, bytes: Buffer.byteLength(part.body), sha256: createHash('sha256').update(part.body).digest('hex') }));
 }
 
 function cloudConfigsOf(userData: string): CloudConfig[] {

@@ -1,7 +1,7 @@
 import { type CatalogImage, type CatalogLocation, type CatalogServerType, DATACENTERS, IMAGES, LOCATIONS, SERVER_TYPES } from './catalog-data.ts';
 import { ApiError, invalidInput } from './errors.ts';
 import { readLabels } from './labels.ts';
-import type { SshKey } from './state.ts';
+import type { Firewall, Network, PlacementGroup, SshKey } from './state.ts';
 import { FieldErrors, isIdOrName, isRecord } from './validate.ts';
 
 /**
@@ -39,10 +39,39 @@ export interface CreateServerRequest {
   labels: Record<string, string>;
   enableIpv4: boolean;
   enableIpv6: boolean;
+  networks: Network[];
+  firewalls: Firewall[];
+  placementGroup: PlacementGroup | null;
+}
+
+/** The project's resources a create request may refer to. */
+export interface ProjectResources {
+  sshKeys: readonly SshKey[];
+  networks: readonly Network[];
+  firewalls: readonly Firewall[];
+  placementGroups: readonly PlacementGroup[];
+}
+
+/** Ids in a list of ids (JSON numbers or digit strings): the resources found, a field error per other. */
+function readIdList<T extends { id: number }>(value: unknown, field: string, items: readonly T[], what: string, errors: FieldErrors, idOf: (entry: unknown) => unknown = (entry) => entry): T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    errors.add(field, `must be an array of ${what} IDs`);
+    return [];
+  }
+  const found: T[] = [];
+  for (const entry of value as unknown[]) {
+    const raw = idOf(entry);
+    const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[0-9]+$/.test(raw) ? Number(raw) : null;
+    const item = id === null ? undefined : items.find((candidate) => candidate.id === id);
+    if (!item) errors.add(field, `${what} ${JSON.stringify(raw) ?? 'null'} not found`);
+    else if (!found.includes(item)) found.push(item);
+  }
+  return found;
 }
 
 /** Checks the body field by field (one 422 lists them all), then resolves catalog references. */
-export function readCreateServerRequest(body: unknown, projectSshKeys: readonly SshKey[], now: number): CreateServerRequest {
+export function readCreateServerRequest(body: unknown, project: ProjectResources, now: number): CreateServerRequest {
   const errors = new FieldErrors();
   if (!isRecord(body)) throw invalidInput([{ name: 'body', messages: ['must be a JSON object'] }]);
 
@@ -90,7 +119,7 @@ export function readCreateServerRequest(body: unknown, projectSshKeys: readonly 
     if (!Array.isArray(body.ssh_keys)) errors.add('ssh_keys', 'must be an array of IDs or names');
     else {
       for (const ref of body.ssh_keys as unknown[]) {
-        const key = isIdOrName(ref) ? projectSshKeys.find((k) => k.name === ref || String(k.id) === String(ref)) : undefined;
+        const key = isIdOrName(ref) ? project.sshKeys.find((k) => k.name === ref || String(k.id) === String(ref)) : undefined;
         if (key) sshKeyIds.push(key.id);
         else errors.add('ssh_keys', `SSH key ${JSON.stringify(ref)} not found`);
       }
@@ -123,12 +152,17 @@ export function readCreateServerRequest(body: unknown, projectSshKeys: readonly 
       }
     }
   }
-  // Volumes, networks, firewalls and placement groups are not simulated, so none can be found.
-  for (const key of ['volumes', 'networks', 'firewalls'] as const) {
-    const value = body[key];
-    if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) errors.add(key, `${key} are not simulated: not found`);
+  // Volumes are not simulated, so none can be found.
+  if (body.volumes !== undefined && body.volumes !== null && !(Array.isArray(body.volumes) && body.volumes.length === 0)) errors.add('volumes', 'volumes are not simulated: not found');
+  const networks = readIdList(body.networks, 'networks', project.networks, 'network', errors);
+  const firewalls = readIdList(body.firewalls, 'firewalls', project.firewalls, 'firewall', errors, (entry) => (isRecord(entry) ? entry.firewall : entry));
+  let placementGroup: PlacementGroup | null = null;
+  if (body.placement_group !== undefined && body.placement_group !== null) {
+    [placementGroup = null] = readIdList([body.placement_group], 'placement_group', project.placementGroups, 'placement group', errors);
   }
-  if (body.placement_group !== undefined && body.placement_group !== null) errors.add('placement_group', 'placement group not found');
+  if (!enableIpv4 && !enableIpv6 && networks.length === 0 && !errors.has('networks')) {
+    errors.add('networks', 'a server without public IPv4 and IPv6 must be attached to at least one network');
+  }
 
   errors.throwIfAny();
   if (typeof name !== 'string' || !serverType || !image) throw new Error('unreachable: validated above');
@@ -151,6 +185,9 @@ export function readCreateServerRequest(body: unknown, projectSshKeys: readonly 
     labels,
     enableIpv4,
     enableIpv6,
+    networks,
+    firewalls,
+    placementGroup,
   };
 }
 

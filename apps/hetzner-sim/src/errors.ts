@@ -36,6 +36,7 @@ export const ERROR_HTTP_STATUS: Readonly<Record<string, number>> = {
   invalid_server_type: 422,
   already_in_placement_group: 422,
   no_space_left_in_location: 422,
+  resource_in_use: 422,
 };
 
 export type ErrorDetails = Record<string, unknown> | null;

@@ -11,8 +11,8 @@ import {
   hourlyFromMonthly,
 } from './catalog-data.ts';
 import { toRfc3339 } from './clock.ts';
-import { actionAt, statusAt } from './lifecycle.ts';
-import type { Action, Server, SshKey } from './state.ts';
+import { actionAt, isGone, statusAt } from './lifecycle.ts';
+import type { Action, Server, SimState, SshKey } from './state.ts';
 
 /**
  * State and catalog to API JSON, field for field as the official spec's response schemas want
@@ -141,7 +141,8 @@ function defaultDnsPtr(ip: string): string {
   return `static.${ip.split('.').reverse().join('.')}.clients.your-server.de`;
 }
 
-export function renderServer(server: Server, now: number): unknown {
+export function renderServer(state: SimState, server: Server, now: number): unknown {
+  const group = server.placementGroupId === null ? undefined : state.placementGroups.get(server.placementGroupId);
   const regional = server.serverType.prices[REGION_OF_LOCATION[server.location.name] ?? 'eu'];
   return {
     id: server.id,
@@ -152,9 +153,9 @@ export function renderServer(server: Server, now: number): unknown {
       ipv4: server.ipv4 && { id: server.ipv4.id, ip: server.ipv4.ip, blocked: false, dns_ptr: defaultDnsPtr(server.ipv4.ip) },
       ipv6: server.ipv6 && { id: server.ipv6.id, ip: server.ipv6.network, blocked: false, dns_ptr: [] },
       floating_ips: [],
-      firewalls: [],
+      firewalls: server.firewallIds.map((id) => ({ id, status: 'applied' })),
     },
-    private_net: [],
+    private_net: server.privateNets.filter((net) => state.networks.has(net.networkId)).map((net) => ({ network: net.networkId, ip: net.ip, alias_ips: [], mac_address: macAddressFor(server.id, net.networkId) })),
     server_type: renderServerType(server.serverType),
     datacenter: renderDatacenter(server.datacenter),
     location: renderLocation(server.location),
@@ -171,8 +172,21 @@ export function renderServer(server: Server, now: number): unknown {
     volumes: [],
     load_balancers: [],
     primary_disk_size: server.serverType.diskGb,
-    placement_group: null,
+    placement_group: group
+      ? { id: group.id, name: group.name, labels: { ...group.labels }, type: group.type, created: toRfc3339(group.createdMs), servers: placementGroupServerIdsOf(state, group.id, now) }
+      : null,
   };
+}
+
+/** Live servers in a placement group (render.ts cannot import the route module that owns groups). */
+function placementGroupServerIdsOf(state: SimState, groupId: number, now: number): number[] {
+  return [...state.servers.values()].filter((s) => s.placementGroupId === groupId && !isGone(s, now)).map((s) => s.id);
+}
+
+/** A stable locally administered MAC address for a server's interface in a network. */
+function macAddressFor(serverId: number, networkId: number): string {
+  const bytes = [0x86, 0x00, (networkId >> 8) & 0xff, networkId & 0xff, (serverId >> 8) & 0xff, serverId & 0xff];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 export function renderSshKey(key: SshKey): unknown {

@@ -17,6 +17,9 @@ import { adminRoutes } from './routes/admin.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
+import { firewallRoutes } from './routes/firewalls.ts';
+import { networkRoutes } from './routes/networks.ts';
+import { placementGroupRoutes } from './routes/placement-groups.ts';
 import { SPEED_PROFILES, type SpeedName } from './speed.ts';
 import { metadataValue } from './metadata.ts';
 import { type BootMode, createState, resetState } from './state.ts';
@@ -116,7 +119,15 @@ export function buildSimulator(options: SimulatorOptions): Simulator {
     random.reset();
   };
 
-  const api = buildApiPipeline(deps, [...catalogRoutes(), ...sshKeyRoutes(deps), ...serverRoutes(deps), ...actionRoutes(deps)], control);
+  const api = buildApiPipeline(deps, [
+    ...catalogRoutes(),
+    ...sshKeyRoutes(deps),
+    ...networkRoutes(deps),
+    ...firewallRoutes(deps),
+    ...placementGroupRoutes(deps),
+    ...serverRoutes(deps),
+    ...actionRoutes(deps),
+  ], control);
   const admin = buildRouter(adminRoutes(deps, resetAll));
 
   async function handleAdmin(req: http.IncomingMessage, url: URL): Promise<Reply> {

@@ -34,6 +34,51 @@ export interface SshKey {
   readonly createdMs: number;
 }
 
+/** A subnet of a network: servers in its network zone get addresses from it. */
+export interface Subnet {
+  readonly type: 'cloud' | 'server' | 'vswitch';
+  readonly ipRange: string;
+  readonly networkZone: string;
+  readonly gateway: string;
+}
+
+export interface Network {
+  readonly id: number;
+  readonly projectId: number;
+  name: string;
+  readonly ipRange: string;
+  readonly subnets: Subnet[];
+  labels: Labels;
+  readonly createdMs: number;
+}
+
+export interface FirewallRule {
+  readonly direction: 'in' | 'out';
+  readonly protocol: 'tcp' | 'udp' | 'icmp' | 'esp' | 'gre';
+  readonly port: string | null;
+  readonly sourceIps: string[];
+  readonly destinationIps: string[];
+  readonly description: string | null;
+}
+
+export interface Firewall {
+  readonly id: number;
+  readonly projectId: number;
+  name: string;
+  rules: FirewallRule[];
+  labels: Labels;
+  readonly createdMs: number;
+}
+
+export interface PlacementGroup {
+  readonly id: number;
+  readonly projectId: number;
+  name: string;
+  readonly type: 'spread';
+  labels: Labels;
+  readonly createdMs: number;
+}
+
 export type ActionOutcome =
   | { readonly kind: 'success' }
   | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly atProgress: number };
@@ -112,6 +157,10 @@ export interface Server {
   readonly image: CatalogImage;
   readonly userData: string | null;
   readonly sshKeyIds: readonly number[];
+  /** Private network attachments: the network and the server's address in it. */
+  readonly privateNets: ReadonlyArray<{ readonly networkId: number; readonly ip: string }>;
+  readonly firewallIds: readonly number[];
+  readonly placementGroupId: number | null;
   readonly createdMs: number;
   readonly ipv4: { readonly id: number; readonly ip: string } | null;
   readonly ipv6: { readonly id: number; readonly network: string; readonly address: string } | null;
@@ -143,12 +192,18 @@ export interface IdCounters {
   action: number;
   sshKey: number;
   primaryIp: number;
+  network: number;
+  firewall: number;
+  placementGroup: number;
 }
 
 export interface SimState {
   readonly projects: Map<number, Project>;
   readonly tokens: Map<string, TokenGrant>;
   readonly sshKeys: Map<number, SshKey>;
+  readonly networks: Map<number, Network>;
+  readonly firewalls: Map<number, Firewall>;
+  readonly placementGroups: Map<number, PlacementGroup>;
   readonly servers: Map<number, Server>;
   readonly actions: Map<number, Action>;
   readonly requestLog: RequestLogEntry[];
@@ -162,6 +217,9 @@ const FIRST_IDS: Readonly<IdCounters> = {
   action: 1001,
   sshKey: 2001,
   primaryIp: 50001,
+  network: 6001,
+  firewall: 7001,
+  placementGroup: 8001,
 };
 
 /** The request log keeps this many newest entries. */
@@ -172,6 +230,9 @@ export function createState(): SimState {
     projects: new Map(),
     tokens: new Map(),
     sshKeys: new Map(),
+    networks: new Map(),
+    firewalls: new Map(),
+    placementGroups: new Map(),
     servers: new Map(),
     actions: new Map(),
     requestLog: [],
@@ -184,6 +245,9 @@ export function resetState(state: SimState): void {
   state.projects.clear();
   state.tokens.clear();
   state.sshKeys.clear();
+  state.networks.clear();
+  state.firewalls.clear();
+  state.placementGroups.clear();
   state.servers.clear();
   state.actions.clear();
   state.requestLog.length = 0;

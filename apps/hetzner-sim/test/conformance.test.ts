@@ -31,6 +31,22 @@ const OPERATIONS: ReadonlyArray<readonly [string, string]> = [
   ['POST', '/servers/{id}/actions/poweron'],
   ['POST', '/servers/{id}/actions/poweroff'],
   ['POST', '/servers/{id}/actions/reboot'],
+  ['GET', '/networks'],
+  ['POST', '/networks'],
+  ['GET', '/networks/{id}'],
+  ['PUT', '/networks/{id}'],
+  ['DELETE', '/networks/{id}'],
+  ['POST', '/networks/{id}/actions/add_subnet'],
+  ['GET', '/firewalls'],
+  ['POST', '/firewalls'],
+  ['GET', '/firewalls/{id}'],
+  ['PUT', '/firewalls/{id}'],
+  ['DELETE', '/firewalls/{id}'],
+  ['GET', '/placement_groups'],
+  ['POST', '/placement_groups'],
+  ['GET', '/placement_groups/{id}'],
+  ['PUT', '/placement_groups/{id}'],
+  ['DELETE', '/placement_groups/{id}'],
 ];
 // Most specific first, so /servers/{id}/actions is not taken for /servers/{id}.
 const TEMPLATES = [...new Set(OPERATIONS.map(([, t]) => t))].sort((a, b) => b.split('/').length - a.split('/').length);
@@ -179,6 +195,75 @@ describe('conformance with the official OpenAPI document', () => {
     await waitFor(async () => ((await call('GET', `/servers/${id}`)).status === 404 ? true : undefined), 'web-1 gone');
     expect((await call('DELETE', `/servers/${id}`)).status).toBe(404);
     expect((await call('GET', `/actions/${deleted.json.action.id}`)).json.action.status).toBe('success');
+  });
+
+  it('manages networks, firewalls and placement groups, and creates a server attached to them', async () => {
+    const network = await call('POST', '/networks', { body: { name: 'private', ip_range: '10.0.0.0/16', labels: { team: 'ops' } } });
+    expect(network.status).toBe(201);
+    const networkId = network.json.network.id as number;
+    expect(network.json.network).toMatchObject({ ip_range: '10.0.0.0/16', subnets: [], servers: [] });
+    expect((await call('POST', '/networks', { body: { name: 'private', ip_range: '10.1.0.0/16' } })).json.error.code).toBe('uniqueness_error');
+    expect((await call('POST', '/networks', { body: { name: 'public', ip_range: '8.8.0.0/16' } })).json.error.details.fields[0].name).toBe('ip_range');
+    expect((await call('POST', '/networks', { body: { name: 'x', ip_range: '10.0.0.0/16', subnets: [{ type: 'cloud', ip_range: '10.9.0.0/24', network_zone: 'mars' }] } })).status).toBe(422);
+    const subnet = await call('POST', `/networks/${networkId}/actions/add_subnet`, { body: { type: 'cloud', ip_range: '10.0.1.0/24', network_zone: 'eu-central' } });
+    expect(subnet.json.action).toMatchObject({ command: 'add_subnet', resources: [{ id: networkId, type: 'network' }] });
+    expect((await call('POST', `/networks/${networkId}/actions/add_subnet`, { body: { type: 'cloud', ip_range: '10.0.1.0/25', network_zone: 'eu-central' } })).status).toBe(422);
+    expect((await call('POST', '/networks/999999/actions/add_subnet', { body: {} })).status).toBe(404);
+    expect((await call('GET', '/networks?name=private&label_selector=team%3Dops&sort=name:desc')).json.networks).toHaveLength(1);
+    expect((await call('GET', `/networks/${networkId}`)).json.network.subnets).toEqual([{ type: 'cloud', ip_range: '10.0.1.0/24', network_zone: 'eu-central', gateway: '10.0.1.1', vswitch_id: null }]);
+    expect((await call('GET', '/networks/999999')).status).toBe(404);
+    expect((await call('PUT', `/networks/${networkId}`, { body: { name: 'private-2' } })).json.network.name).toBe('private-2');
+    expect((await call('PUT', '/networks/999999', { body: { name: 'n' } })).status).toBe(404);
+
+    const firewall = await call('POST', '/firewalls', {
+      body: { name: 'ssh', rules: [{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['0.0.0.0/0', '::/0'], description: 'ssh' }] },
+    });
+    expect(firewall.status).toBe(201);
+    const firewallId = firewall.json.firewall.id as number;
+    expect(firewall.json.actions).toEqual([]);
+    expect((await call('POST', '/firewalls', { body: { name: 'bad', rules: [{ direction: 'in', protocol: 'tcp', source_ips: ['0.0.0.0/0'] }] } })).json.error.details.fields[0].name).toBe('rules.0.port');
+    expect((await call('GET', '/firewalls?name=ssh')).json.firewalls).toHaveLength(1);
+    expect((await call('GET', `/firewalls/${firewallId}`)).json.firewall.rules[0]).toMatchObject({ port: '22', destination_ips: [] });
+    expect((await call('GET', '/firewalls/999999')).status).toBe(404);
+    expect((await call('PUT', `/firewalls/${firewallId}`, { body: { labels: { a: 'b' } } })).json.firewall.labels).toEqual({ a: 'b' });
+    expect((await call('PUT', '/firewalls/999999', { body: {} })).status).toBe(404);
+
+    const group = await call('POST', '/placement_groups', { body: { name: 'spread', type: 'spread' } });
+    expect(group.status).toBe(201);
+    const groupId = group.json.placement_group.id as number;
+    expect((await call('POST', '/placement_groups', { body: { name: 'packed', type: 'pack' } })).status).toBe(422);
+    expect((await call('GET', '/placement_groups?type=spread')).json.placement_groups).toHaveLength(1);
+    expect((await call('GET', `/placement_groups/${groupId}`)).json.placement_group.servers).toEqual([]);
+    expect((await call('GET', '/placement_groups/999999')).status).toBe(404);
+    expect((await call('PUT', `/placement_groups/${groupId}`, { body: { name: 'spread-2' } })).json.placement_group.name).toBe('spread-2');
+    expect((await call('PUT', '/placement_groups/999999', { body: {} })).status).toBe(404);
+
+    const refs = { networks: [networkId], firewalls: [{ firewall: firewallId }], placement_group: groupId };
+    const base = { server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1' };
+    expect((await call('POST', '/servers', { body: { ...base, name: 'lost', networks: [999999] } })).json.error.details.fields[0].name).toBe('networks');
+    expect((await call('POST', '/servers', { body: { ...base, name: 'lost', firewalls: [{ firewall: 999999 }] } })).json.error.details.fields[0].name).toBe('firewalls');
+    expect((await call('POST', '/servers', { body: { ...base, name: 'lost', placement_group: 999999 } })).json.error.details.fields[0].name).toBe('placement_group');
+    expect((await call('POST', '/servers', { body: { ...base, name: 'lost', public_net: { enable_ipv4: false, enable_ipv6: false } } })).json.error.details.fields[0].name).toBe('networks');
+    const created = await call('POST', '/servers', { body: { ...base, name: 'attached', ...refs, public_net: { enable_ipv4: false, enable_ipv6: true } } });
+    expect(created.status).toBe(201);
+    const server = created.json.server;
+    expect(server.private_net).toEqual([expect.objectContaining({ network: networkId, ip: '10.0.1.2', alias_ips: [] })]);
+    expect(server.public_net).toMatchObject({ ipv4: null, firewalls: [{ id: firewallId, status: 'applied' }] });
+    expect(server.placement_group).toMatchObject({ id: groupId, servers: [server.id] });
+    expect((await call('GET', `/networks/${networkId}`)).json.network.servers).toEqual([server.id]);
+    expect((await call('GET', `/firewalls/${firewallId}`)).json.firewall.applied_to).toEqual([{ type: 'server', server: { id: server.id } }]);
+    expect((await call('DELETE', `/firewalls/${firewallId}`)).json.error.code).toBe('resource_in_use');
+    // Deleting a network detaches its servers (the spec says so).
+    expect((await call('DELETE', `/networks/${networkId}`)).status).toBe(204);
+    expect((await call('GET', `/servers/${server.id}`)).json.server.private_net).toEqual([]);
+    expect((await call('DELETE', `/networks/${networkId}`)).status).toBe(404);
+
+    await call('DELETE', `/servers/${server.id}`);
+    await waitFor(async () => ((await call('GET', `/servers/${server.id}`)).status === 404 ? true : undefined), 'attached gone');
+    for (const path of [`/firewalls/${firewallId}`, `/placement_groups/${groupId}`]) {
+      expect((await call('DELETE', path)).status).toBe(204);
+      expect((await call('DELETE', path)).status).toBe(404);
+    }
   });
 
   it('enforces the project server limit', async () => {

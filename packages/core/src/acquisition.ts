@@ -32,6 +32,7 @@ import { isProviderError } from '@hangar/providers/provider-error';
 import type { ProviderAdapter, ProviderServer } from '@hangar/providers/provider';
 import { sleep } from '@hangar/providers/sleep';
 import { buildUserData, newRegistrationToken, registrationExpiresAt } from './bootstrap.ts';
+import { combineUserData } from './user-data.ts';
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
@@ -254,7 +255,10 @@ async function createServer(step: Step): Promise<void> {
       data: { registrationTokenHash: hash, registrationExpiresAt: registrationExpiresAt(deps.config), registeredAt: null, nodeCredentialHash: null },
     });
     if (stored.count === 0) throw new Interrupted('the node moved on');
-    const userData = buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token });
+    const userData = combineUserData(
+      buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token }),
+      node.userDataSealed === null ? null : { text: deps.keyring.open(node.userDataSealed), kind: node.userDataKind === 'SCRIPT' ? 'SCRIPT' : 'CLOUD_CONFIG' },
+    );
     const labels = { ...(node.labels as Record<string, string>), ...hangarLabels(node) };
 
     const outcome = await withRetries(step.scope, 'create the server', async (signal, attempt) => {
@@ -270,9 +274,15 @@ async function createServer(step: Step): Promise<void> {
             serverType: node.serverType,
             location: node.location,
             image: node.image,
-            sshKeyNames: node.sshKeyNames,
+            // Nodes created before keys were stored by id name them.
+            sshKeys: node.sshKeyIds.length > 0 ? node.sshKeyIds : node.sshKeyNames,
             labels,
             userData,
+            networkIds: node.networkIds,
+            firewallIds: node.firewallIds,
+            placementGroupId: node.placementGroupId,
+            publicIpv4: node.publicIpv4,
+            publicIpv6: node.publicIpv6,
           },
           { signal },
         );

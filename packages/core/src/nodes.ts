@@ -24,8 +24,11 @@ import { nodeNameProblem, parseNodeLabels } from './node-spec.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
 import { checkAgainstCatalog } from './catalog.ts';
-import { getConnection } from './provider-connections.ts';
+import { openConnectionAdapter } from './provider-connections.ts';
 import { serverNameFor } from './server-labels.ts';
+import { REGISTRATION_TOKEN_PREFIX, buildUserData } from './bootstrap.ts';
+import { ownConnection, readRef, readRefs, resolveNodeResources } from './provider-resources.ts';
+import { combineUserData, summarizeUserData, userDataKind, type UserDataKind } from './user-data.ts';
 
 /** Most SSH keys one node may name. */
 export const SSH_KEYS_MAX = 10;
@@ -48,8 +51,31 @@ export interface CreateNodeInput {
   location: string;
   image: string;
   sshKeyNames?: string[] | null;
+  /** SSH keys of the provider project by id or name (with sshKeyNames: both are installed). */
+  sshKeys?: string[] | null;
   /** A JSON object of string → string (Hetzner label rules). */
   labels?: unknown;
+  /** The user's own cloud-config or script, run besides Hangar's bootstrap (user-data.ts). */
+  userData?: string | null;
+  networkIds?: string[] | null;
+  firewallIds?: string[] | null;
+  placementGroupId?: string | null;
+  /** Default true each. Without both, the node needs a network. */
+  publicIpv4?: boolean | null;
+  publicIpv6?: boolean | null;
+}
+
+/** A registration token of the real length, to size the user data before there is one. */
+const PLACEHOLDER_REGISTRATION_TOKEN = `${REGISTRATION_TOKEN_PREFIX}${'x'.repeat(43)}`;
+
+/** The user data's kind, or null without one; VALIDATION_FAILED (userData) otherwise. Never quotes it. */
+function parseUserData(value: string | null | undefined, maxBytes: number): { text: string; kind: UserDataKind } | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  // Checked before anything else touches a possibly huge text.
+  if (value.length > maxBytes) throw invalid('userData', `user data may be at most ${maxBytes} bytes together with Hangar’s bootstrap (this one alone has ${Buffer.byteLength(value, 'utf8')})`);
+  const kind = userDataKind(value);
+  if (typeof kind !== 'string') throw invalid('userData', kind.problem);
+  return { text: value, kind };
 }
 
 type Tx = Prisma.TransactionClient;
@@ -127,16 +153,32 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const location = specName('location', input.location);
   const image = specName('image', input.image);
   const sshKeyNames = parseSshKeyNames(input.sshKeyNames);
+  const sshKeys = readRefs('sshKeys', input.sshKeys);
+  const networkIds = readRefs('networkIds', input.networkIds);
+  const firewallIds = readRefs('firewallIds', input.firewallIds);
+  const placementGroupId = readRef('placementGroupId', input.placementGroupId);
+  const publicIpv4 = input.publicIpv4 ?? true;
+  const publicIpv6 = input.publicIpv6 ?? true;
+  if (!publicIpv4 && !publicIpv6 && networkIds.length === 0) {
+    throw invalid('networkIds', 'a node without public IPv4 and IPv6 can only be reached through a private network: choose at least one network, or turn a public address on');
+  }
   const parsedLabels = parseNodeLabels(input.labels);
   if ('problem' in parsedLabels) throw invalid('labels', parsedLabels.problem);
 
-  if (typeof input.providerConnectionId !== 'string' || !UUID_RE.test(input.providerConnectionId)) {
-    throw new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
-  }
-  const connection = await getConnection(deps, actor.organizationId, input.providerConnectionId);
+  const connection = await ownConnection(deps, actor.organizationId, typeof input.providerConnectionId === 'string' ? input.providerConnectionId : '');
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
   const { problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);
+  const maxUserDataBytes = openConnectionAdapter(deps, connection).limits.userDataMaxBytes;
+  const userData = parseUserData(input.userData, maxUserDataBytes);
+  if (userData !== null) {
+    const combined = Buffer.byteLength(combineUserData(buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: PLACEHOLDER_REGISTRATION_TOKEN }), userData), 'utf8');
+    if (combined > maxUserDataBytes) {
+      throw invalid('userData', `user data may be at most ${maxUserDataBytes} bytes together with Hangar’s bootstrap; with this one it would be ${combined} bytes (shorten it by ${combined - maxUserDataBytes})`);
+    }
+  }
+  const resources = await resolveNodeResources(deps, connection, { sshKeys: [...sshKeyNames, ...sshKeys], networkIds, firewallIds, placementGroupId });
+  const userDataSummary = userData === null ? null : summarizeUserData(userData.text, userData.kind);
 
   const id = randomUUID();
   const now = new Date();
@@ -151,8 +193,18 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           serverType,
           location,
           image,
-          sshKeyNames,
+          sshKeyNames: resources.sshKeys.map((key) => key.name),
+          sshKeyIds: resources.sshKeys.map((key) => key.id),
           labels: parsedLabels.labels,
+          userDataSealed: userData === null ? null : deps.keyring.seal(userData.text),
+          userDataKind: userDataSummary?.kind ?? null,
+          userDataBytes: userDataSummary?.bytes ?? null,
+          userDataSha256: userDataSummary?.sha256 ?? null,
+          networkIds: resources.networkIds,
+          firewallIds: resources.firewallIds,
+          placementGroupId: resources.placementGroupId,
+          publicIpv4,
+          publicIpv6,
           providerServerName: serverNameFor({ id, name: input.name }),
           phase: 'QUEUED',
           phaseEnteredAt: now,
@@ -165,7 +217,20 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
         action: 'node.create',
         targetType: 'Node',
         targetId: id,
-        details: { name: input.name, providerConnectionId: connection.id, serverType, location, image },
+        details: {
+          name: input.name,
+          providerConnectionId: connection.id,
+          serverType,
+          location,
+          image,
+          sshKeyIds: resources.sshKeys.map((key) => key.id).join(','),
+          networkIds: networkIds.join(','),
+          firewallIds: firewallIds.join(','),
+          placementGroupId,
+          publicIpv4,
+          publicIpv6,
+          ...(userDataSummary === null ? {} : { userDataBytes: userDataSummary.bytes, userDataSha256: userDataSummary.sha256 }),
+        },
       });
       await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx) });
       return tx.node.findUniqueOrThrow({ where: { id } });

@@ -142,11 +142,18 @@ describe('resealAll', () => {
       const underOld = { ...base, keyring: createKeyring(oldKey) };
       const a = await createConnection(underOld, own, { name: 'a', kind: 'HETZNER', token: project.token, apiEndpoint: endpoint });
       await createConnection(underOld, own, { name: 'b', kind: 'HETZNER', token: project.readOnlyToken, apiEndpoint: endpoint });
+      // A node's own user data is sealed by the same keyring (core nodes.ts).
+      const node = await resealDb.db.node.create({
+        data: { organizationId: organization.id, providerConnectionId: a.id, name: 'with-user-data', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04', userDataSealed: underOld.keyring.seal('#!/bin/sh\necho secret-ish\n') },
+      });
       const rotatedKeyring = createKeyring(newKey, [oldKey]);
       const underNew = { ...base, keyring: rotatedKeyring };
 
       const report = await resealAll(underNew);
       expect(report).toMatchObject({ scanned: 2, resealed: 2, current: 0, skipped: 0, failed: [], currentKeyId: rotatedKeyring.currentKeyId });
+      expect(report.userData).toEqual({ scanned: 1, resealed: 1, current: 0, skipped: 0, failed: [] });
+      const sealedNow = (await resealDb.db.node.findUniqueOrThrow({ where: { id: node.id } })).userDataSealed ?? '';
+      expect(createKeyring(newKey).open(sealedNow)).toBe('#!/bin/sh\necho secret-ish\n');
       const rows = await resealDb.db.providerConnection.findMany();
       for (const row of rows) {
         expect(row.tokenKeyId).toBe(rotatedKeyring.currentKeyId);

@@ -74,15 +74,59 @@ export type ProviderServer = {
   labels: Record<string, string>;
 };
 
+/** An SSH public key stored in the provider project. */
+export type ProviderSshKey = {
+  id: string;
+  name: string;
+  /** As the provider shows it (Hetzner: MD5, colon-separated hex). */
+  fingerprint: string;
+  publicKey: string;
+  labels: Record<string, string>;
+  createdAt: string;
+};
+
+/** A private network of the provider project. */
+export type ProviderNetwork = {
+  id: string;
+  name: string;
+  /** CIDR, e.g. 10.0.0.0/16. */
+  ipRange: string;
+  /** Network zones that have a subnet servers can attach through (e.g. eu-central). */
+  zones: string[];
+  serverCount: number;
+};
+
+/** A firewall of the provider project. */
+export type ProviderFirewall = { id: string; name: string; ruleCount: number; serverCount: number };
+
+/** A placement group (spread: each server on another host). */
+export type ProviderPlacementGroup = { id: string; name: string; type: string; serverCount: number };
+
+/** What the provider allows on create, for checks before any call. */
+export type ProviderLimits = {
+  /** Largest user data accepted, in bytes (UTF-8). */
+  userDataMaxBytes: number;
+};
+
 /** What to create. `labels` must follow the provider's label rules (checked before sending). */
 export type CreateServerInput = {
   name: string;
   serverType: string;
   location: string;
   image: string;
-  sshKeyNames?: string[];
+  /** SSH keys to install: the provider's ids or names. */
+  sshKeys?: string[];
   labels: Record<string, string>;
   userData: string;
+  /** Private networks to attach (provider ids). */
+  networkIds?: string[];
+  /** Firewalls to apply (provider ids). */
+  firewallIds?: string[];
+  /** The placement group to put the server in (provider id). */
+  placementGroupId?: string | null;
+  /** Public addresses; both default to true. Without either, at least one network is needed. */
+  publicIpv4?: boolean;
+  publicIpv6?: boolean;
 };
 
 /**
@@ -131,6 +175,7 @@ export type RateLimitStatus = {
 /** One provider account, reached through one API token. */
 export type ProviderAdapter = {
   readonly kind: ProviderKind;
+  readonly limits: ProviderLimits;
   /**
    * Checks the token with live calls (never from its shape): a read, then a write that
    * cannot change anything, to tell read-only tokens apart.
@@ -142,6 +187,18 @@ export type ProviderAdapter = {
   createServer(input: CreateServerInput, options?: CallOptions): Promise<CreateServerResult>;
   /** One action's current state. */
   readAction(id: string, options?: CallOptions): Promise<ProviderAction>;
+  /** The SSH keys stored in the provider project (all pages). */
+  listSshKeys(options?: CallOptions): Promise<ProviderSshKey[]>;
+  /** Stores a public key; PROVIDER_NAME_TAKEN when its name or fingerprint is in use. */
+  createSshKey(input: { name: string; publicKey: string }, options?: CallOptions): Promise<ProviderSshKey>;
+  /** Deletes a stored key; false when it did not exist. */
+  deleteSshKey(id: string, options?: CallOptions): Promise<boolean>;
+  /** Private networks (all pages). */
+  listNetworks(options?: CallOptions): Promise<ProviderNetwork[]>;
+  /** Firewalls (all pages). */
+  listFirewalls(options?: CallOptions): Promise<ProviderFirewall[]>;
+  /** Placement groups (all pages). */
+  listPlacementGroups(options?: CallOptions): Promise<ProviderPlacementGroup[]>;
   /** A server, or null when the provider says it does not exist. */
   readServer(id: string, options?: CallOptions): Promise<ProviderServer | null>;
   /** Every server carrying all of these labels (all pages). At least one label is required. */

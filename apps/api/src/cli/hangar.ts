@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     if (group === 'secrets') {
       const report = await resealAll({ db, log: createLogger({ name: 'hangar-cli', destination: process.stderr, level: config.log.level }), keyring: loadKeyring({ env: config.secretKeys, dataDir }) });
       console.log(JSON.stringify(report));
-      return report.failed.length > 0 ? 1 : 0;
+      return report.failed.length > 0 || report.userData.failed.length > 0 ? 1 : 0;
     }
     if (group === 'org') {
       if (command === 'list') {

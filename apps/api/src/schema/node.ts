@@ -167,8 +167,20 @@ const CreateNodeInput = builder.inputType('CreateNodeInput', {
     serverType: t.string({ required: true, description: 'e.g. cx22 (see providerConnection.catalog.serverTypes).' }),
     location: t.string({ required: true, description: 'e.g. fsn1; the server type must be offered there.' }),
     image: t.string({ required: true, description: 'e.g. ubuntu-24.04; its architecture must match the server type’s.' }),
-    sshKeyNames: t.stringList({ required: false, description: 'SSH keys of the provider project to install.' }),
+    sshKeyNames: t.stringList({ required: false, description: 'SSH keys of the provider project to install, by name (sshKeys takes ids or names).' }),
+    sshKeys: t.stringList({ required: false, description: 'SSH keys of the provider project to install, by id or name (providerConnection.sshKeys; addSshKey adds one). At most 10; each must exist.' }),
     labels: t.field({ type: [LabelInput], required: false, description: 'At most 32 labels, keys unique (Hetzner label rules); the hangar.dev/ prefix is reserved.' }),
+    userData: t.string({
+      required: false,
+      description:
+        'Your own cloud-config (first line "#cloud-config") or script (first line "#!"), run besides Hangar’s bootstrap (cloud-init multipart; your write_files and runcmd are kept). ' +
+        'At most 32 KiB together with the bootstrap (about 25 KiB of your own). Stored encrypted, never shown again: Node.userData gives its size and SHA-256.',
+    }),
+    networkIds: t.idList({ required: false, description: 'Private networks to attach the server to (providerConnection.networks). At most 10.' }),
+    firewallIds: t.idList({ required: false, description: 'Firewalls to apply to the server (providerConnection.firewalls). At most 10.' }),
+    placementGroupId: t.id({ required: false, description: 'Placement group to put the server in (providerConnection.placementGroups).' }),
+    publicIpv4: t.boolean({ required: false, description: 'Give the server a public IPv4 address (default true).' }),
+    publicIpv6: t.boolean({ required: false, description: 'Give the server a public IPv6 network (default true). Without IPv4 and IPv6 at least one network is required.' }),
   }),
 });
 
@@ -220,7 +232,14 @@ builder.mutationFields((t) => ({
         location: input.location,
         image: input.image,
         sshKeyNames: input.sshKeyNames ?? null,
+        sshKeys: input.sshKeys ?? null,
         labels,
+        userData: input.userData ?? null,
+        networkIds: input.networkIds?.map(String) ?? null,
+        firewallIds: input.firewallIds?.map(String) ?? null,
+        placementGroupId: input.placementGroupId === null || input.placementGroupId === undefined ? null : String(input.placementGroupId),
+        publicIpv4: input.publicIpv4 ?? null,
+        publicIpv6: input.publicIpv6 ?? null,
       });
       return { node };
     }),

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { toRfc3339 } from '../clock.ts';
+import { userDataDigests } from '../cloud-init.ts';
 import type { AdminRequest, AdminRoute, SimDeps } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { isGone, statusAt } from '../lifecycle.ts';
@@ -52,6 +54,14 @@ function describeServer(server: Server, now: number): unknown {
     image: server.image.name,
     ipv4: server.ipv4?.ip ?? null,
     ipv6: server.ipv6?.network ?? null,
+    sshKeyIds: [...server.sshKeyIds],
+    /** A digest of the user data it was given (tests check it arrived whole; it may hold a registration token, so never the text); null without. */
+    userDataSha256: server.userData === null ? null : createHash('sha256').update(server.userData).digest('hex'),
+    /** The same per MIME part (type, size, digest), to check each part arrived whole. */
+    userDataParts: server.userData === null ? [] : userDataDigests(server.userData),
+    privateNets: server.privateNets.map((net) => ({ ...net })),
+    firewallIds: [...server.firewallIds],
+    placementGroupId: server.placementGroupId,
     faultRuleIds: [...server.faults.ruleIds],
     boot: { ...server.boot },
   };

@@ -21,6 +21,8 @@ import { sortItems } from '../sorting.ts';
 import { type Action, type Server, type ServerStatus, type StatusChange, nextId } from '../state.ts';
 import { readLabels } from '../labels.ts';
 import { FieldErrors, isRecord, parseId } from '../validate.ts';
+import { allocatePrivateIp } from './networks.ts';
+import { PLACEMENT_GROUP_MAX_SERVERS, placementGroupServerIds } from './placement-groups.ts';
 import { actionSortFields, readActionStatusFilter } from './actions.ts';
 
 /**
@@ -60,6 +62,16 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       const ip = allocateIpv4(inUse, random);
       if (ip === null) throw new ApiError('resource_unavailable', 'no IPv4 address available in location');
       ipv4 = { id: nextId(state, 'primaryIp'), ip };
+    }
+    if (input.placementGroup && placementGroupServerIds(state, input.placementGroup, req.now).length >= PLACEMENT_GROUP_MAX_SERVERS) {
+      throw new ApiError('placement_error', `placement group ${input.placementGroup.id} already holds ${PLACEMENT_GROUP_MAX_SERVERS} servers`);
+    }
+    const privateNets: Array<{ networkId: number; ip: string }> = [];
+    for (const network of input.networks) {
+      const ip = allocatePrivateIp(state, network, input.location.network_zone, req.now);
+      if (ip === 'no_subnet') throw invalidInput([{ name: 'networks', messages: [`network ${network.id} has no subnet in network zone ${input.location.network_zone}`] }]);
+      if (ip === null) throw new ApiError('resource_unavailable', `network ${network.id} has no free address in network zone ${input.location.network_zone}`);
+      privateNets.push({ networkId: network.id, ip });
     }
     const faults = deps.faults.forServer(req.method, req.path, req.project.id, input.name);
     const id = nextId(state, 'server');
@@ -116,6 +128,9 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       image: input.image,
       userData: input.userData,
       sshKeyIds: input.sshKeyIds,
+      privateNets,
+      firewallIds: input.firewalls.map((f) => f.id),
+      placementGroupId: input.placementGroup?.id ?? null,
       createdMs: t0,
       ipv4,
       ipv6,
@@ -172,7 +187,7 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
         );
         const sorted = sortItems(matching, req.query, { id: (s) => s.id, name: (s) => s.name, created: (s) => s.createdMs }, (s) => s.id);
         const page = paginate(sorted, req.query, req.url);
-        const reply = listReply('servers', page, (s) => renderServer(s, req.now));
+        const reply = listReply('servers', page, (s) => renderServer(state, s, req.now));
         const next = /<([^>]+)>; rel="next"/.exec(page.headers.Link ?? '')?.[1];
         if (next !== undefined) reply.headers = { ...reply.headers, 'x-next': next };
         return reply;
@@ -182,13 +197,17 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       method: 'POST',
       pattern: '/servers',
       handler: async (req) => {
-        const projectKeys = [...state.sshKeys.values()].filter((k) => k.projectId === req.project.id);
-        const input = readCreateServerRequest(await req.json(), projectKeys, req.now);
+        const own = <T extends { projectId: number }>(items: Map<number, T>): T[] => [...items.values()].filter((item) => item.projectId === req.project.id);
+        const input = readCreateServerRequest(
+          await req.json(),
+          { sshKeys: own(state.sshKeys), networks: own(state.networks), firewalls: own(state.firewalls), placementGroups: own(state.placementGroups) },
+          req.now,
+        );
         const { server, create, start, rootPassword } = createServer(req, input);
         return {
           status: 201,
           body: {
-            server: renderServer(server, req.now),
+            server: renderServer(state, server, req.now),
             action: renderAction(create, req.now),
             next_actions: start ? [renderAction(start, req.now)] : [],
             root_password: rootPassword,
@@ -199,7 +218,7 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
     {
       method: 'GET',
       pattern: '/servers/:id',
-      handler: (req) => ({ status: 200, body: { server: renderServer(findServer(req), req.now) } }),
+      handler: (req) => ({ status: 200, body: { server: renderServer(state, findServer(req), req.now) } }),
     },
     {
       // Update a server's labels (replaced as a whole), as someone in the console would. Renaming is not simulated.
@@ -214,7 +233,7 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
         if (body.name !== undefined) errors.add('name', 'renaming is not supported by the simulator');
         errors.throwIfAny();
         if (labels !== undefined) server.labels = labels;
-        return { status: 200, body: { server: renderServer(server, req.now) } };
+        return { status: 200, body: { server: renderServer(state, server, req.now) } };
       },
     },
     {

@@ -11,8 +11,9 @@ import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } 
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
+import { EMPTY_NODE_RESOURCES, NodeResourcesFields, RESOURCE_FIELDS, nodeResourcesInput, type NodeResourcesValue } from './NodeResourcesFields.tsx';
 
-const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image'] as const;
+const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image', ...RESOURCE_FIELDS] as const;
 const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
 
 /** Server types offered in a location. */
@@ -45,6 +46,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   const [location, setLocation] = useState('');
   const [serverTypeName, setServerTypeName] = useState('');
   const [imageName, setImageName] = useState('');
+  const [resources, setResources] = useState<NodeResourcesValue>(EMPTY_NODE_RESOURCES);
   const [errors, setErrors] = useState<AppError[]>([]);
   const [creation, createNode] = useMutation(CREATE_NODE);
 
@@ -82,11 +84,12 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   useEffect(() => setServerTypeName((current) => keepOrFirst(current, typeNames.split(' '))), [typeNames]);
   useEffect(() => setImageName((current) => keepOrFirst(current, imageNames.split(' '))), [imageNames]);
 
-  const { byField, general } = splitFieldErrors(errors, FIELDS);
+  // "networkIds.1" and "labels.2.key" are shown at their field.
+  const { byField, general } = splitFieldErrors(errors.map((error) => ({ ...error, field: error.field?.replace(/\.\d+(\..*)?$/, '') ?? null })), FIELDS);
 
   async function submit() {
     const result = await createNode({
-      input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName },
+      input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName, ...nodeResourcesInput(resources) },
     });
     const outcome = mutationOutcome(result, result.data?.createNode);
     if (outcome.errors) {
@@ -155,6 +158,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
           </Field>
         </div>
         {catalogResult.fetching && <p className="muted small">Loading the catalog from the provider…</p>}
+        <NodeResourcesFields connectionId={connectionId} value={resources} onChange={setResources} byField={byField} />
         <div className="actions">
           <button type="submit" disabled={creation.fetching || !catalog}>{creation.fetching ? 'Creating…' : 'Create node'}</button>
           <button type="button" className="secondary" onClick={onCancel}>Cancel</button>

@@ -12,6 +12,8 @@ export type CancelNodeInput = {
 
 /** A node to acquire through a provider connection. serverType, location and image must exist in the connection’s catalog and fit together. */
 export type CreateNodeInput = {
+  /** Firewalls to apply to the server (providerConnection.firewalls). At most 10. */
+  firewallIds?: Array<string | number> | null | undefined;
   /** e.g. ubuntu-24.04; its architecture must match the server type’s. */
   image: string;
   /** At most 32 labels, keys unique (Hetzner label rules); the hangar.dev/ prefix is reserved. */
@@ -20,12 +22,24 @@ export type CreateNodeInput = {
   location: string;
   /** RFC 1123 label (1–63 of a-z, 0-9 and "-"), unique among your live nodes. */
   name: string;
+  /** Private networks to attach the server to (providerConnection.networks). At most 10. */
+  networkIds?: Array<string | number> | null | undefined;
+  /** Placement group to put the server in (providerConnection.placementGroups). */
+  placementGroupId?: string | number | null | undefined;
   /** A provider connection of your organization whose credentialStatus is VALID. */
   providerConnectionId: string | number;
+  /** Give the server a public IPv4 address (default true). */
+  publicIpv4?: boolean | null | undefined;
+  /** Give the server a public IPv6 network (default true). Without IPv4 and IPv6 at least one network is required. */
+  publicIpv6?: boolean | null | undefined;
   /** e.g. cx22 (see providerConnection.catalog.serverTypes). */
   serverType: string;
-  /** SSH keys of the provider project to install. */
+  /** SSH keys of the provider project to install, by name (sshKeys takes ids or names). */
   sshKeyNames?: Array<string> | null | undefined;
+  /** SSH keys of the provider project to install, by id or name (providerConnection.sshKeys; addSshKey adds one). At most 10; each must exist. */
+  sshKeys?: Array<string> | null | undefined;
+  /** Your own cloud-config (first line "#cloud-config") or script (first line "#!"), run besides Hangar’s bootstrap (cloud-init multipart; your write_files and runcmd are kept). At most 32 KiB together with the bootstrap (about 25 KiB of your own). Stored encrypted, never shown again: Node.userData gives its size and SHA-256. */
+  userData?: string | null | undefined;
 };
 
 /** Result of the last live call to the provider with the stored token (never guessed from its shape). */

@@ -17,7 +17,11 @@ import type {
   CredentialStatus,
   ProviderAction,
   ProviderAdapter,
+  ProviderFirewall,
+  ProviderNetwork,
+  ProviderPlacementGroup,
   ProviderServer,
+  ProviderSshKey,
   ProviderServerStatus,
 } from '../provider.ts';
 import { rateLimitBudgetFor, rateLimitKey } from '../rate-limit.ts';
@@ -26,7 +30,7 @@ import type { paths } from './generated/hetzner.ts';
 import { createHetznerHttp } from './http.ts';
 import type { HetznerHttpOptions } from './http.ts';
 import { assertValidLabels, buildLabelSelector } from './labels.ts';
-import { PAGE_SIZE, collectPages } from './pagination.ts';
+import { PAGE_SIZE, collectPages, type Page } from './pagination.ts';
 
 /** Hetzner Cloud's public API endpoint. */
 export const HETZNER_API_ENDPOINT = 'https://api.hetzner.cloud/v1';
@@ -41,6 +45,7 @@ export const HETZNER_CURRENCY = 'EUR';
 type JsonBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 type HetznerServer = JsonBody<paths['/servers/{id}']['get']['responses'][200]>['server'];
 type HetznerAction = JsonBody<paths['/actions/{id}']['get']['responses'][200]>['action'];
+type HetznerSshKey = JsonBody<paths['/ssh_keys/{id}']['get']['responses'][200]>['ssh_key'];
 
 /** Configuration of one Hetzner adapter. */
 export type HetznerAdapterConfig = HetznerHttpOptions & {
@@ -88,6 +93,16 @@ function toProviderServer(server: HetznerServer | undefined, what: string): Prov
     ipv6: server.public_net?.ipv6?.ip ?? null,
     labels: { ...(server.labels ?? {}) },
   };
+}
+
+function toProviderSshKey(key: HetznerSshKey | undefined, what: string): ProviderSshKey {
+  if (typeof key !== 'object' || key === null || typeof key.id !== 'number' || typeof key.name !== 'string') return badResponse(`${what}: the answer has no SSH key`);
+  return { id: String(key.id), name: key.name, fingerprint: key.fingerprint, publicKey: key.public_key, labels: { ...(key.labels ?? {}) }, createdAt: key.created };
+}
+
+/** The ids of ids-or-names that are ids; Hetzner takes both in ssh_keys. */
+function idOrName(ref: string): string | number {
+  return /^[1-9][0-9]{0,15}$/.test(ref) ? Number(ref) : ref;
 }
 
 function toProviderAction(action: HetznerAction | undefined, what: string): ProviderAction {
@@ -167,8 +182,18 @@ export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdap
     return toProviderAction(data?.action, what);
   }
 
+  /** Every page of a list endpoint. */
+  function listAll<T>(what: string, path: '/ssh_keys' | '/networks' | '/firewalls' | '/placement_groups', key: string, options?: CallOptions): Promise<T[]> {
+    return collectPages(what, async (page) => {
+      const { data } = await call(what, (init) => client.GET(path, { params: { query: { page, per_page: PAGE_SIZE } }, ...init }), options);
+      const body = data as Record<string, unknown> | undefined;
+      return { items: body?.[key] as T[] | undefined, meta: body?.meta as Page<T>['meta'] };
+    });
+  }
+
   return {
     kind: 'HETZNER',
+    limits: { userDataMaxBytes: USER_DATA_MAX_BYTES },
 
     async validateCredentials(options?: CallOptions): Promise<CredentialCheck> {
       // Step 1, a read every valid token may do: tells INVALID / UNREACHABLE / RATE_LIMITED apart.
@@ -264,7 +289,15 @@ export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdap
               labels: input.labels,
               user_data: input.userData,
               start_after_create: true,
-              ...(input.sshKeyNames && input.sshKeyNames.length > 0 ? { ssh_keys: input.sshKeyNames } : {}),
+              ...(input.sshKeys && input.sshKeys.length > 0 ? { ssh_keys: input.sshKeys.map(idOrName) as string[] } : {}),
+              ...(input.networkIds && input.networkIds.length > 0 ? { networks: input.networkIds.map((id) => toHetznerId(id, `${what}: network`)) } : {}),
+              ...(input.firewallIds && input.firewallIds.length > 0
+                ? { firewalls: input.firewallIds.map((id) => ({ firewall: toHetznerId(id, `${what}: firewall`) })) }
+                : {}),
+              ...(input.placementGroupId ? { placement_group: toHetznerId(input.placementGroupId, `${what}: placement group`) } : {}),
+              ...(input.publicIpv4 === false || input.publicIpv6 === false
+                ? { public_net: { enable_ipv4: input.publicIpv4 !== false, enable_ipv6: input.publicIpv6 !== false } }
+                : {}),
             },
             ...init,
           }),
@@ -277,6 +310,55 @@ export function createHetznerAdapter(config: HetznerAdapterConfig): ProviderAdap
     },
 
     readAction,
+
+    async listSshKeys(options?: CallOptions) {
+      const keys = await listAll<HetznerSshKey>('list SSH keys', '/ssh_keys', 'ssh_keys', options);
+      return keys.map((key) => toProviderSshKey(key, 'list SSH keys'));
+    },
+
+    async createSshKey(input, options?: CallOptions) {
+      const what = `add SSH key ${input.name}`;
+      const { data } = await call(what, (init) => client.POST('/ssh_keys', { body: { name: input.name, public_key: input.publicKey }, ...init }), options);
+      return toProviderSshKey(data?.ssh_key, what);
+    },
+
+    async deleteSshKey(id: string, options?: CallOptions) {
+      const what = `delete SSH key ${id}`;
+      const keyId = toHetznerId(id, what);
+      try {
+        await call(what, (init) => client.DELETE('/ssh_keys/{id}', { params: { path: { id: keyId } }, ...init }), options);
+        return true;
+      } catch (error) {
+        if (isProviderError(error) && error.code === 'PROVIDER_NOT_FOUND') return false;
+        throw error;
+      }
+    },
+
+    async listNetworks(options?: CallOptions) {
+      type HetznerNetwork = { id: number; name: string; ip_range: string; subnets?: Array<{ type: string; network_zone: string }>; servers?: number[] };
+      const networks = await listAll<HetznerNetwork>('list networks', '/networks', 'networks', options);
+      return networks.map(
+        (network): ProviderNetwork => ({
+          id: String(network.id),
+          name: network.name,
+          ipRange: network.ip_range,
+          zones: [...new Set((network.subnets ?? []).filter((subnet) => subnet.type !== 'vswitch').map((subnet) => subnet.network_zone))],
+          serverCount: network.servers?.length ?? 0,
+        }),
+      );
+    },
+
+    async listFirewalls(options?: CallOptions) {
+      type HetznerFirewall = { id: number; name: string; rules?: unknown[]; applied_to?: unknown[] };
+      const firewalls = await listAll<HetznerFirewall>('list firewalls', '/firewalls', 'firewalls', options);
+      return firewalls.map((firewall): ProviderFirewall => ({ id: String(firewall.id), name: firewall.name, ruleCount: firewall.rules?.length ?? 0, serverCount: firewall.applied_to?.length ?? 0 }));
+    },
+
+    async listPlacementGroups(options?: CallOptions) {
+      type HetznerPlacementGroup = { id: number; name: string; type: string; servers?: number[] };
+      const groups = await listAll<HetznerPlacementGroup>('list placement groups', '/placement_groups', 'placement_groups', options);
+      return groups.map((group): ProviderPlacementGroup => ({ id: String(group.id), name: group.name, type: group.type, serverCount: group.servers?.length ?? 0 }));
+    },
 
     async readServer(id: string, options?: CallOptions) {
       const what = `read server ${id}`;

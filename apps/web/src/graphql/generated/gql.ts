@@ -20,6 +20,10 @@ type Documents = {
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": typeof types.ProviderConnectionFieldsFragmentDoc,
     "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": typeof types.AcquisitionEventFieldsFragmentDoc,
+    "\n  query ProviderResources($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      sshKeys { id name fingerprint keyType bits }\n      networks { id name ipRange zones }\n      firewalls { id name ruleCount }\n      placementGroups { id name type serverCount }\n    }\n  }\n": typeof types.ProviderResourcesDocument,
+    "\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n": typeof types.AddSshKeyDocument,
+    "\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n": typeof types.NodeResourcesDocument,
+    "\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n": typeof types.NodeResourceNamesDocument,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CreateNodeDocument,
@@ -46,6 +50,10 @@ const documents: Documents = {
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": types.ProviderConnectionFieldsFragmentDoc,
     "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": types.AcquisitionEventFieldsFragmentDoc,
+    "\n  query ProviderResources($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      sshKeys { id name fingerprint keyType bits }\n      networks { id name ipRange zones }\n      firewalls { id name ruleCount }\n      placementGroups { id name type serverCount }\n    }\n  }\n": types.ProviderResourcesDocument,
+    "\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n": types.AddSshKeyDocument,
+    "\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n": types.NodeResourcesDocument,
+    "\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n": types.NodeResourceNamesDocument,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CreateNodeDocument,
@@ -104,6 +112,22 @@ export function graphql(source: "\n  fragment NodeFields on Node {\n    id name 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n"): (typeof documents)["\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProviderResources($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      sshKeys { id name fingerprint keyType bits }\n      networks { id name ipRange zones }\n      firewalls { id name ruleCount }\n      placementGroups { id name type serverCount }\n    }\n  }\n"): (typeof documents)["\n  query ProviderResources($id: ID!) {\n    providerConnection(id: $id) {\n      id\n      sshKeys { id name fingerprint keyType bits }\n      networks { id name ipRange zones }\n      firewalls { id name ruleCount }\n      placementGroups { id name type serverCount }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n"): (typeof documents)["\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n"): (typeof documents)["\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n"): (typeof documents)["\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
