@@ -294,7 +294,7 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, ch
     const current = await deps.db.node.findFirst({ where: { id, organizationId: actor.organizationId } });
     if (!current) throw notFound(id);
     if (current.phase !== 'FAILED') throw new HangarError('CONFLICT', `only a FAILED node can be retried; node "${current.name}" is ${current.phase}`);
-    const connection = await getConnection(deps, actor.organizationId, current.providerConnectionId);
+    const connection = await ownConnection(deps, actor.organizationId, current.providerConnectionId);
     if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
     spec = { serverType: current.serverType, location: current.location, image: current.image, ...changed };
     const { problem } = await checkAgainstCatalog(deps, connection, spec);
