@@ -37,6 +37,8 @@ import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { holdPhaseClock, transition, whenNode } from './node-state.ts';
 import { checkAgainstCatalog } from './catalog.ts';
+import { priceIsCurrent, priceOf } from './node-cost.ts';
+import { CAPACITY_CODES, fallBack } from './placements.ts';
 import { openConnectionAdapter } from './provider-connections.ts';
 import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
@@ -218,13 +220,16 @@ async function validate(step: Step): Promise<void> {
       ),
     );
   }
-  const { problem } = await withRetries(step.scope, 'read the provider catalog', (signal) => checkAgainstCatalog(deps, connection, node, { signal }));
+  const { catalog, problem } = await withRetries(step.scope, 'read the provider catalog', (signal) => checkAgainstCatalog(deps, connection, node, { signal }));
   if (problem !== null) {
     const code = problem.kind === 'unavailable' ? 'PROVIDER_CAPACITY_UNAVAILABLE' : 'PROVIDER_INVALID_REQUEST';
+    if (CAPACITY_CODES.has(code) && (await fallBack(deps, node, { code, message: problem.message }))) return;
     throw new StepFailure(nodeErrorFromProvider(providerErrorInfo(code, { message: problem.message })));
   }
+  const price = priceIsCurrent(node) ? null : priceOf(catalog, node);
   await transition(deps, node.id, { phase: 'VALIDATING', attempt: node.attempt }, 'CREATING_SERVER', {
     message: `${node.serverType} in ${node.location} with ${node.image} can be ordered; creating server ${node.providerServerName}`,
+    update: price === null ? {} : { price: price as unknown as Prisma.InputJsonObject },
   });
 }
 
@@ -257,7 +262,8 @@ async function createServer(step: Step): Promise<void> {
     const userData = buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token });
     const labels = { ...(node.labels as Record<string, string>), ...hangarLabels(node) };
 
-    const outcome = await withRetries(step.scope, 'create the server', async (signal, attempt) => {
+    let outcome: Awaited<ReturnType<typeof createOnce>>;
+    const createOnce = () => withRetries(step.scope, 'create the server', async (signal, attempt) => {
       if (attempt > 1) {
         // An earlier create may have worked although its answer was lost.
         const again = serverOfAttempt(await adapter.findServersByLabel({ ...hangarLabels(node) }, { signal }), node.attempt);
@@ -285,6 +291,16 @@ async function createServer(step: Step): Promise<void> {
         throw error;
       }
     });
+    try {
+      outcome = await createOnce();
+    } catch (error) {
+      // Refused for capacity: the next alternative placement, if the node has one (placements.ts).
+      const refusal = error instanceof StepFailure ? error.nodeError : null;
+      if (refusal !== null && CAPACITY_CODES.has(refusal.code as never)) {
+        if (await fallBack(deps, node, { code: refusal.code, message: refusal.provider?.message ?? refusal.message })) return;
+      }
+      throw error;
+    }
     adopted = 'adopted' in outcome ? outcome.adopted : undefined;
     created = 'created' in outcome && outcome.created ? outcome.created : null;
   }
@@ -298,6 +314,7 @@ async function createServer(step: Step): Promise<void> {
       providerServerId: server.id,
       providerActionId: created?.actionId ?? null,
       providerNextActionIds: created?.nextActionIds ?? [],
+      serverCreatedAt: created || node.serverCreatedAt === null ? new Date() : node.serverCreatedAt,
     },
   });
   if (!moved) {

@@ -5,6 +5,8 @@
  * catalog can change between the two) and fails the node.
  */
 import { labelKeyProblem, labelValueProblem } from '@hangar/providers/hetzner/labels';
+import { HangarError } from '@hangar/domain/api-errors';
+import { displayTextProblem } from '@hangar/domain/text-rules';
 import type { ProviderCatalog } from '@hangar/providers/provider';
 import { HANGAR_LABEL_PREFIX } from './server-labels.ts';
 
@@ -12,6 +14,25 @@ import { HANGAR_LABEL_PREFIX } from './server-labels.ts';
 export const NODE_NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Most labels a node may carry besides Hangar's own. */
 export const NODE_LABELS_MAX = 32;
+
+/** Longest server type, location, image or SSH key name accepted, in characters. */
+export const SPEC_NAME_MAX_CHARS = 128;
+
+/**
+ * A server type, location, image or SSH key name from the caller, trimmed; VALIDATION_FAILED
+ * naming `field` (never echoing the value) when it is empty, too long or holds control characters.
+ */
+export function specName(field: string, value: unknown): string {
+  const invalid = (message: string) => new HangarError('VALIDATION_FAILED', message, { field });
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(`${field} must not be empty`);
+  const trimmed = value.trim();
+  if (trimmed.length > SPEC_NAME_MAX_CHARS) throw invalid(`${field} must be at most ${SPEC_NAME_MAX_CHARS} characters`);
+  // Postgres text cannot hold NUL, and no provider name holds control or invisible characters:
+  // refused here, before any provider call.
+  const problem = displayTextProblem(trimmed);
+  if (problem !== null) throw invalid(`${field} ${problem}`);
+  return trimmed;
+}
 
 /** One problem with the input, naming the field. */
 export interface SpecProblem {

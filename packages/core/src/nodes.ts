@@ -14,13 +14,14 @@ import { randomUUID } from 'node:crypto';
 import { fromPrisma } from 'pg-boss';
 import { Prisma, type Node, type ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { HangarError } from '@hangar/domain/api-errors';
-import { displayTextProblem } from '@hangar/domain/text-rules';
 import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { enqueueProvision, enqueueRelease } from './node-jobs.ts';
-import { nodeNameProblem, parseNodeLabels } from './node-spec.ts';
+import { nodeNameProblem, parseNodeLabels, specName } from './node-spec.ts';
+import { checkAlternatives, describePlacement, parseAlternatives, type PlacementInput } from './placements.ts';
+import { priceOf } from './node-cost.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
 import { checkAgainstCatalog } from './catalog.ts';
@@ -29,8 +30,6 @@ import { serverNameFor } from './server-labels.ts';
 
 /** Most SSH keys one node may name. */
 export const SSH_KEYS_MAX = 10;
-/** Longest server type, location, image or SSH key name accepted, in characters. */
-export const SPEC_NAME_MAX_CHARS = 128;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,6 +49,8 @@ export interface CreateNodeInput {
   sshKeyNames?: string[] | null;
   /** A JSON object of string → string (Hetzner label rules). */
   labels?: unknown;
+  /** Placements to try in order when the provider refuses for capacity (placements.ts). */
+  alternatives?: readonly PlacementInput[] | null;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -68,17 +69,6 @@ function isUniqueViolation(error: unknown): boolean {
 
 function nameTaken(name: string): HangarError {
   return new HangarError('CONFLICT', `a node named "${name}" is already live in your organization; choose another name or release that node first`, { field: 'name' });
-}
-
-function specName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(field, `${field} must not be empty`);
-  const trimmed = value.trim();
-  if (trimmed.length > SPEC_NAME_MAX_CHARS) throw invalid(field, `${field} must be at most ${SPEC_NAME_MAX_CHARS} characters`);
-  // Postgres text cannot hold NUL, and no provider name holds control or invisible characters:
-  // refused here, before any provider call.
-  const problem = displayTextProblem(trimmed);
-  if (problem !== null) throw invalid(field, `${field} ${problem}`);
-  return trimmed;
 }
 
 function parseSshKeyNames(value: string[] | null | undefined): string[] {
@@ -129,14 +119,18 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const sshKeyNames = parseSshKeyNames(input.sshKeyNames);
   const parsedLabels = parseNodeLabels(input.labels);
   if ('problem' in parsedLabels) throw invalid('labels', parsedLabels.problem);
+  const alternatives = parseAlternatives(input.alternatives, { serverType, location });
 
   if (typeof input.providerConnectionId !== 'string' || !UUID_RE.test(input.providerConnectionId)) {
     throw new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
   }
   const connection = await getConnection(deps, actor.organizationId, input.providerConnectionId);
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
-  const { problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
+  const { catalog, problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);
+  checkAlternatives(catalog, alternatives, image);
+  // The price as the catalog states it now (null when it states none): later catalog changes never rewrite it.
+  const price = priceOf(catalog, { serverType, location });
 
   const id = randomUUID();
   const now = new Date();
@@ -150,6 +144,10 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           name: input.name,
           serverType,
           location,
+          requestedServerType: serverType,
+          requestedLocation: location,
+          alternatives: alternatives as unknown as Prisma.InputJsonArray,
+          price: price === null ? Prisma.DbNull : (price as unknown as Prisma.InputJsonObject),
           image,
           sshKeyNames,
           labels: parsedLabels.labels,
@@ -158,14 +156,15 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           phaseEnteredAt: now,
         },
       });
-      await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"` });
+      const fallback = alternatives.length === 0 ? '' : `; if the provider has no capacity there: ${alternatives.map(describePlacement).join(', then ')}`;
+      await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"${fallback}` });
       await recordAudit(tx, {
         organizationId: actor.organizationId,
         apiTokenId: actor.apiTokenId,
         action: 'node.create',
         targetType: 'Node',
         targetId: id,
-        details: { name: input.name, providerConnectionId: connection.id, serverType, location, image },
+        details: { name: input.name, providerConnectionId: connection.id, serverType, location, image, alternatives: alternatives.length },
       });
       await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx) });
       return tx.node.findUniqueOrThrow({ where: { id } });
@@ -220,6 +219,10 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): P
         message: `retrying: attempt ${attempt} (the last one failed with ${(node.error as { code?: string } | null)?.code ?? 'an error'})`,
         update: {
           attempt,
+          // Back to what was asked for; VALIDATING prices it again if it differs from the stored price's placement.
+          serverType: node.requestedServerType ?? node.serverType,
+          location: node.requestedLocation ?? node.location,
+          placementIndex: 0,
           error: Prisma.DbNull,
           cancelRequestedAt: null,
           providerActionId: null,

@@ -7,6 +7,7 @@ import './provider-connection.ts';
 import './catalog.ts';
 import './acquisition-event.ts';
 import './node.ts';
+import './node-cost.ts';
 import './audit-event.ts';
 import './provider-connection-subscriptions.ts';
 

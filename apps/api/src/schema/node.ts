@@ -8,6 +8,7 @@ import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from '
 import './acquisition-event.ts';
 import { LabelInput, LabelRef, labelEntries, labelsFromInput } from './labels.ts';
 import { paging } from './pagination.ts';
+import { ALTERNATIVES_DESCRIPTION, PlacementInput } from './placement-input.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 import { HEARTBEAT_OVERDUE_INTERVALS, heartbeatOverdue } from '@hangar/core/bootstrap';
 import { cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
@@ -143,6 +144,7 @@ const CreateNodeInput = builder.inputType('CreateNodeInput', {
     image: t.string({ required: true, description: 'e.g. ubuntu-24.04; its architecture must match the server type’s.' }),
     sshKeyNames: t.stringList({ required: false, description: 'SSH keys of the provider project to install.' }),
     labels: t.field({ type: [LabelInput], required: false, description: 'At most 32 labels, keys unique (Hetzner label rules); the hangar.dev/ prefix is reserved.' }),
+    alternatives: t.field({ type: [PlacementInput], required: false, description: ALTERNATIVES_DESCRIPTION }),
   }),
 });
 
@@ -186,6 +188,7 @@ builder.mutationFields((t) => ({
         image: input.image,
         sshKeyNames: input.sshKeyNames ?? null,
         labels,
+        alternatives: input.alternatives ?? null,
       });
       return { node };
     }),
