@@ -79,16 +79,19 @@ function someOf(names: string[]): string {
   return names.length > 8 ? `${shown}, …` : shown;
 }
 
-/** The first problem of a server type / location / image choice against a catalog, or null. */
+/**
+ * The first problem of a server type / location / image choice against a catalog, or null. A name
+ * the catalog does not know is never repeated in the message (only the catalog's own names are).
+ */
 export function specProblem(catalog: ProviderCatalog, spec: { serverType: string; location: string; image: string }): SpecProblem | null {
   const location = catalog.locations.find((entry) => entry.name === spec.location);
   if (!location) {
-    return { field: 'location', kind: 'unknown', message: `location "${spec.location}" does not exist at the provider; choose one of: ${someOf(catalog.locations.map((entry) => entry.name))}` };
+    return { field: 'location', kind: 'unknown', message: `no such location at the provider; choose one of: ${someOf(catalog.locations.map((entry) => entry.name))}` };
   }
   const type = catalog.serverTypes.find((entry) => entry.name === spec.serverType);
   if (!type) {
     const offered = catalog.serverTypes.filter((entry) => !entry.deprecated).map((entry) => entry.name);
-    return { field: 'serverType', kind: 'unknown', message: `server type "${spec.serverType}" does not exist at the provider; choose one of: ${someOf(offered)}` };
+    return { field: 'serverType', kind: 'unknown', message: `no such server type at the provider; choose one of: ${someOf(offered)}` };
   }
   if (type.deprecated && !type.locations.includes(spec.location)) {
     return { field: 'serverType', kind: 'unavailable', message: `server type "${spec.serverType}" is deprecated and can no longer be ordered; choose another server type` };
@@ -103,7 +106,7 @@ export function specProblem(catalog: ProviderCatalog, spec: { serverType: string
   }
   const images = catalog.images.filter((entry) => entry.name === spec.image);
   if (images.length === 0) {
-    return { field: 'image', kind: 'unknown', message: `image "${spec.image}" does not exist at the provider; choose one of: ${someOf([...new Set(catalog.images.map((entry) => entry.name))])}` };
+    return { field: 'image', kind: 'unknown', message: `no such image at the provider; choose one of: ${someOf([...new Set(catalog.images.map((entry) => entry.name))])}` };
   }
   if (!images.some((entry) => entry.architecture === type.architecture)) {
     return {
