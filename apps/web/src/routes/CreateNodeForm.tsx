@@ -11,6 +11,8 @@ import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } 
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
+import { PlacementPrice } from '../components/PlacementPrice.tsx';
+import { AlternativesEditor, type PlacementChoice } from '../components/AlternativesEditor.tsx';
 
 const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image'] as const;
 const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
@@ -45,6 +47,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   const [location, setLocation] = useState('');
   const [serverTypeName, setServerTypeName] = useState('');
   const [imageName, setImageName] = useState('');
+  const [alternatives, setAlternatives] = useState<PlacementChoice[]>([]);
   const [errors, setErrors] = useState<AppError[]>([]);
   const [creation, createNode] = useMutation(CREATE_NODE);
 
@@ -82,11 +85,22 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   useEffect(() => setServerTypeName((current) => keepOrFirst(current, typeNames.split(' '))), [typeNames]);
   useEffect(() => setImageName((current) => keepOrFirst(current, imageNames.split(' '))), [imageNames]);
 
-  const { byField, general } = splitFieldErrors(errors, FIELDS);
+  const { byField, general: unplaced } = splitFieldErrors(errors, FIELDS);
+  const isAlternativeError = (error: AppError) => error.field === 'alternatives' || (error.field?.startsWith('alternatives.') ?? false);
+  const general = unplaced.filter((error) => !isAlternativeError(error));
+  // Fallback placements belong to one connection's catalog.
+  useEffect(() => setAlternatives([]), [connectionId]);
 
   async function submit() {
     const result = await createNode({
-      input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName },
+      input: {
+        providerConnectionId: connectionId,
+        name: name.trim(),
+        location,
+        serverType: serverTypeName,
+        image: imageName,
+        ...(alternatives.length > 0 ? { alternatives: alternatives.map((choice) => ({ location: choice.location, serverType: choice.serverType })) } : {}),
+      },
     });
     const outcome = mutationOutcome(result, result.data?.createNode);
     if (outcome.errors) {
@@ -154,6 +168,14 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
             </select>
           </Field>
         </div>
+        {catalog && <PlacementPrice serverTypes={catalog.serverTypes} serverType={serverTypeName} location={location} />}
+        <AlternativesEditor
+          catalog={catalog}
+          architecture={serverType?.architecture ?? null}
+          value={alternatives}
+          onChange={setAlternatives}
+          errors={unplaced.filter(isAlternativeError)}
+        />
         {catalogResult.fetching && <p className="muted small">Loading the catalog from the provider…</p>}
         <div className="actions">
           <button type="submit" disabled={creation.fetching || !catalog}>{creation.fetching ? 'Creating…' : 'Create node'}</button>

@@ -14,6 +14,7 @@ import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
 import { Timeline } from '../components/Timeline.tsx';
+import { NodeCost } from '../components/NodeCost.tsx';
 
 function Heartbeat({ node }: { node: Node }) {
   if (!node.lastHeartbeatAt) return <>—</>;
@@ -179,6 +180,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title">Details</h2>
           <Facts node={node} />
+          <NodeCost node={node} />
         </section>
       </div>
     </>

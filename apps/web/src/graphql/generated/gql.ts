@@ -18,8 +18,11 @@ type Documents = {
     "\n  fragment NodeErrorFields on NodeError { code message hint retryable provider { ...ProviderErrorFields } }\n": typeof types.NodeErrorFieldsFragmentDoc,
     "\n  fragment TypedErrorFields on Error {\n    __typename code message\n    ... on ValidationError { path }\n    ... on ConflictError { conflictPath: path }\n    ... on ProviderError { ...ProviderErrorFields }\n    ... on RateLimitedError { retryAfterSeconds provider { ...ProviderErrorFields } }\n  }\n": typeof types.TypedErrorFieldsFragmentDoc,
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": typeof types.ProviderConnectionFieldsFragmentDoc,
-    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
+    "\n  fragment NodeCostFields on Node {\n    requestedServerType requestedLocation placementIndex serverCreatedAt\n    alternatives { serverType location }\n    price { location hourly { gross currency } monthly { gross currency } }\n    costSoFar { gross currency }\n  }\n": typeof types.NodeCostFieldsFragmentDoc,
+    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n    ...NodeCostFields\n  }\n": typeof types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": typeof types.AcquisitionEventFieldsFragmentDoc,
+    "\n  query RunRate { runRate { nodes unpricedNodes monthly { gross currency } } }\n": typeof types.RunRateDocument,
+    "\n  query NodeCost($id: ID!) { node(id: $id) { id costSoFar { gross currency } } }\n": typeof types.NodeCostDocument,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CreateNodeDocument,
@@ -29,7 +32,7 @@ type Documents = {
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": typeof types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": typeof types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionsDocument,
-    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n": typeof types.CatalogFieldsFragmentDoc,
+    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated prices { location hourly { gross currency } monthly { gross currency } } }\n    images { name description architecture }\n  }\n": typeof types.CatalogFieldsFragmentDoc,
     "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n": typeof types.ProviderCatalogDocument,
     "\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n": typeof types.RefreshCatalogDocument,
     "\n  mutation CreateProviderConnection($input: CreateProviderConnectionInput!) {\n    createProviderConnection(input: $input) {\n      __typename ... on CreateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.CreateProviderConnectionDocument,
@@ -44,8 +47,11 @@ const documents: Documents = {
     "\n  fragment NodeErrorFields on NodeError { code message hint retryable provider { ...ProviderErrorFields } }\n": types.NodeErrorFieldsFragmentDoc,
     "\n  fragment TypedErrorFields on Error {\n    __typename code message\n    ... on ValidationError { path }\n    ... on ConflictError { conflictPath: path }\n    ... on ProviderError { ...ProviderErrorFields }\n    ... on RateLimitedError { retryAfterSeconds provider { ...ProviderErrorFields } }\n  }\n": types.TypedErrorFieldsFragmentDoc,
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": types.ProviderConnectionFieldsFragmentDoc,
-    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
+    "\n  fragment NodeCostFields on Node {\n    requestedServerType requestedLocation placementIndex serverCreatedAt\n    alternatives { serverType location }\n    price { location hourly { gross currency } monthly { gross currency } }\n    costSoFar { gross currency }\n  }\n": types.NodeCostFieldsFragmentDoc,
+    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n    ...NodeCostFields\n  }\n": types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": types.AcquisitionEventFieldsFragmentDoc,
+    "\n  query RunRate { runRate { nodes unpricedNodes monthly { gross currency } } }\n": types.RunRateDocument,
+    "\n  query NodeCost($id: ID!) { node(id: $id) { id costSoFar { gross currency } } }\n": types.NodeCostDocument,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CreateNodeDocument,
@@ -55,7 +61,7 @@ const documents: Documents = {
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": types.ProviderConnectionsDocument,
-    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n": types.CatalogFieldsFragmentDoc,
+    "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated prices { location hourly { gross currency } monthly { gross currency } } }\n    images { name description architecture }\n  }\n": types.CatalogFieldsFragmentDoc,
     "\n  query ProviderCatalog($id: ID!) {\n    providerConnection(id: $id) { id catalog { ...CatalogFields } }\n  }\n": types.ProviderCatalogDocument,
     "\n  mutation RefreshCatalog($input: RefreshCatalogInput!) {\n    refreshCatalog(input: $input) {\n      __typename ... on RefreshCatalogPayload { providerConnection { id catalog { ...CatalogFields } } } ...TypedErrorFields\n    }\n  }\n": types.RefreshCatalogDocument,
     "\n  mutation CreateProviderConnection($input: CreateProviderConnectionInput!) {\n    createProviderConnection(input: $input) {\n      __typename ... on CreateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.CreateProviderConnectionDocument,
@@ -99,11 +105,23 @@ export function graphql(source: "\n  fragment ProviderConnectionFields on Provid
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"): (typeof documents)["\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"];
+export function graphql(source: "\n  fragment NodeCostFields on Node {\n    requestedServerType requestedLocation placementIndex serverCreatedAt\n    alternatives { serverType location }\n    price { location hourly { gross currency } monthly { gross currency } }\n    costSoFar { gross currency }\n  }\n"): (typeof documents)["\n  fragment NodeCostFields on Node {\n    requestedServerType requestedLocation placementIndex serverCreatedAt\n    alternatives { serverType location }\n    price { location hourly { gross currency } monthly { gross currency } }\n    costSoFar { gross currency }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n    ...NodeCostFields\n  }\n"): (typeof documents)["\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n    ...NodeCostFields\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n"): (typeof documents)["\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RunRate { runRate { nodes unpricedNodes monthly { gross currency } } }\n"): (typeof documents)["\n  query RunRate { runRate { nodes unpricedNodes monthly { gross currency } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeCost($id: ID!) { node(id: $id) { id costSoFar { gross currency } } }\n"): (typeof documents)["\n  query NodeCost($id: ID!) { node(id: $id) { id costSoFar { gross currency } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -143,7 +161,7 @@ export function graphql(source: "\n  query ProviderConnections($first: Int!) { p
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n"): (typeof documents)["\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated }\n    images { name description architecture }\n  }\n"];
+export function graphql(source: "\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated prices { location hourly { gross currency } monthly { gross currency } } }\n    images { name description architecture }\n  }\n"): (typeof documents)["\n  fragment CatalogFields on ProviderCatalog {\n    fetchedAt\n    locations { name description country city }\n    serverTypes { name cores memoryGb diskGb architecture locations deprecated prices { location hourly { gross currency } monthly { gross currency } } }\n    images { name description architecture }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
