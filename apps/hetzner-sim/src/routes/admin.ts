@@ -52,6 +52,9 @@ function describeServer(server: Server, now: number): unknown {
     image: server.image.name,
     ipv4: server.ipv4?.ip ?? null,
     ipv6: server.ipv6?.network ?? null,
+    sshKeyIds: [...server.sshKeyIds],
+    /** What the server was given as user data (tests check it arrived whole); null without. */
+    userData: server.userData,
     faultRuleIds: [...server.faults.ruleIds],
     boot: { ...server.boot },
   };
