@@ -40,6 +40,7 @@ import { checkAgainstCatalog } from './catalog.ts';
 import { priceIsCurrent, priceOf } from './node-cost.ts';
 import { CAPACITY_CODES, fallBack } from './placements.ts';
 import { openConnectionAdapter } from './provider-connections.ts';
+import { providerProfile } from '@hangar/providers/registry';
 import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
 import { attemptOf, hangarLabels } from './server-labels.ts';
@@ -259,7 +260,7 @@ async function createServer(step: Step): Promise<void> {
       data: { registrationTokenHash: hash, registrationExpiresAt: registrationExpiresAt(deps.config), registeredAt: null, nodeCredentialHash: null },
     });
     if (stored.count === 0) throw new Interrupted('the node moved on');
-    const userData = buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token });
+    const userData = buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token, metadata: providerProfile(step.connection.kind).metadata });
     const labels = { ...(node.labels as Record<string, string>), ...hangarLabels(node) };
 
     let outcome: Awaited<ReturnType<typeof createOnce>>;

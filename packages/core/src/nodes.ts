@@ -26,6 +26,7 @@ import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
 import { checkAgainstCatalog } from './catalog.ts';
 import { getConnection } from './provider-connections.ts';
+import { providerProfile } from '@hangar/providers/registry';
 import { serverNameFor } from './server-labels.ts';
 
 /** Most SSH keys one node may name. */
@@ -47,7 +48,7 @@ export interface CreateNodeInput {
   location: string;
   image: string;
   sshKeyNames?: string[] | null;
-  /** A JSON object of string → string (Hetzner label rules). */
+  /** A list of {key, value} (GraphQL) or a JSON object of string → string; the provider's label rules (node-spec.ts parseNodeLabels). */
   labels?: unknown;
   /** Placements to try in order when the provider refuses for capacity (placements.ts). */
   alternatives?: readonly PlacementInput[] | null;
@@ -117,14 +118,15 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const location = specName('location', input.location);
   const image = specName('image', input.image);
   const sshKeyNames = parseSshKeyNames(input.sshKeyNames);
-  const parsedLabels = parseNodeLabels(input.labels);
-  if ('problem' in parsedLabels) throw invalid('labels', parsedLabels.problem);
   const alternatives = parseAlternatives(input.alternatives, { serverType, location });
 
   if (typeof input.providerConnectionId !== 'string' || !UUID_RE.test(input.providerConnectionId)) {
     throw new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
   }
   const connection = await getConnection(deps, actor.organizationId, input.providerConnectionId);
+  // Labels follow the rules of the connection's provider (its profile).
+  const parsedLabels = parseNodeLabels(input.labels, providerProfile(connection.kind).labels);
+  if ('problem' in parsedLabels) throw invalid(parsedLabels.field, parsedLabels.problem);
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
   const { catalog, problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);

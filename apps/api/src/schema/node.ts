@@ -6,7 +6,7 @@ import { builder } from './builder.ts';
 import { NodePhaseEnum } from './enums.ts';
 import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from './error-types.ts';
 import './acquisition-event.ts';
-import { LabelInput, LabelRef, labelEntries, labelsFromInput } from './labels.ts';
+import { LabelInput, LabelRef, labelEntries } from './labels.ts';
 import { paging } from './pagination.ts';
 import { ALTERNATIVES_DESCRIPTION, PlacementInput } from './placement-input.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
@@ -179,7 +179,6 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateNodeInput, required: true }) },
     errors: mutationErrors('CreateNode', ['input', 'notFound', 'conflict', 'provider', 'rateLimited']),
     resolve: typedErrors(async (_root, { input }, ctx) => {
-      const labels = labelsFromInput(input.labels);
       const node = await createNode(ctx.deps, actorOf(ctx), {
         providerConnectionId: String(input.providerConnectionId),
         name: input.name,
@@ -187,7 +186,7 @@ builder.mutationFields((t) => ({
         location: input.location,
         image: input.image,
         sshKeyNames: input.sshKeyNames ?? null,
-        labels,
+        labels: input.labels ?? null,
         alternatives: input.alternatives ?? null,
       });
       return { node };

@@ -29,7 +29,7 @@ export function NodeCost({ node }: { node: Node }) {
   const cost = (running ? data?.node?.costSoFar : null) ?? node.costSoFar;
   const moved = node.placementIndex > 0;
   return (
-    <dl className="facts facts-wide" data-testid="node-cost">
+    <dl className="cost-facts" data-testid="node-cost">
       <dt>Price</dt>
       <dd data-testid="node-price">{node.price ? `${describePrice(node.price)} (incl. VAT)` : 'unknown: the provider’s catalog listed no price for this placement'}</dd>
       <dt>Cost so far</dt>
