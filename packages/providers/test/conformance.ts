@@ -11,6 +11,7 @@
  * (a second delete is not an error), failures map to documented PROVIDER_* codes (an unknown
  * server type, a capacity refusal), and the token is never on an enumerable property.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProviderErrorCode } from '@hangar/domain/provider-errors';
 import { parseDecimal } from '@hangar/domain/money';
@@ -31,8 +32,8 @@ export interface ConformanceTarget {
   createSshKey(name: string): Promise<string>;
   /** Makes the provider refuse creates in `location` for capacity until `undo` is called. */
   refuseCapacity(location: string): Promise<() => Promise<void>>;
-  /** What the provider holds for a server, when it can be looked at (simulators): its SSH key names and user data. */
-  inspect?(serverId: string): Promise<{ sshKeyNames: string[]; userData: string | null }>;
+  /** What the provider holds for a server, when it can be looked at (simulators): its SSH key names and the SHA-256 (hex) of its user data. */
+  inspect?(serverId: string): Promise<{ sshKeyNames: string[]; userDataSha256: string | null }>;
   /** Ends the target (stops a simulator, deletes what is left). */
   close(): Promise<void>;
 }
@@ -115,7 +116,7 @@ export function runAdapterConformance(name: string, open: () => Promise<Conforma
       if (target.inspect) {
         const held = await target.inspect(created.server.id);
         expect(held.sshKeyNames).toEqual([key]);
-        expect(held.userData).toBe(userData);
+        expect(held.userDataSha256).toBe(createHash('sha256').update(userData).digest('hex'));
       }
 
       const found = await target.adapter.findServersByLabel({ 'hangar.dev/conformance': run });

@@ -44,10 +44,10 @@ async function hetznerSimulatorTarget(): Promise<ConformanceTarget> {
       };
     },
     async inspect(serverId) {
-      const { servers } = await admin<{ servers: Array<{ id: number; sshKeyIds: number[]; userData: string | null }> }>(sim, 'GET', `/_sim/servers?projectId=${project.id}`);
+      const { servers } = await admin<{ servers: Array<{ id: number; sshKeyIds: number[]; userDataSha256: string | null }> }>(sim, 'GET', `/_sim/servers?projectId=${project.id}`);
       const server = servers.find((entry) => String(entry.id) === serverId);
       if (!server) throw new Error(`no server ${serverId} at the simulator`);
-      return { sshKeyNames: server.sshKeyIds.map((id) => keys.get(id) ?? `#${id}`), userData: server.userData };
+      return { sshKeyNames: server.sshKeyIds.map((id) => keys.get(id) ?? `#${id}`), userDataSha256: server.userDataSha256 };
     },
     close: () => sim.stop(),
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { toRfc3339 } from '../clock.ts';
 import type { AdminRequest, AdminRoute, SimDeps } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -53,8 +54,8 @@ function describeServer(server: Server, now: number): unknown {
     ipv4: server.ipv4?.ip ?? null,
     ipv6: server.ipv6?.network ?? null,
     sshKeyIds: [...server.sshKeyIds],
-    /** What the server was given as user data (tests check it arrived whole); null without. */
-    userData: server.userData,
+    /** A digest of the user data it was given (tests check it arrived whole; it may hold a registration token, so never the text); null without. */
+    userDataSha256: server.userData === null ? null : createHash('sha256').update(server.userData).digest('hex'),
     faultRuleIds: [...server.faults.ruleIds],
     boot: { ...server.boot },
   };
