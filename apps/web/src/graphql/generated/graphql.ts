@@ -110,7 +110,7 @@ export type EventKind =
   | 'PROGRESS'
   | 'RETRY';
 
-/** A label: key = optional DNS-subdomain prefix and "/", then a name of 1–63 letters, digits, "-", "_", "." (alphanumeric at both ends); value = empty or the same rule as the name. The prefixes "hangar.dev/" and "hetzner.cloud/" are reserved. */
+/** A label, checked by the rules of the connection’s provider (Hetzner: key = optional DNS-subdomain prefix and "/", then a name of 1–63 letters, digits, "-", "_", "." (alphanumeric at both ends); value = empty or the same rule as the name; "hetzner.cloud/" is reserved). The prefix "hangar.dev/" is Hangar’s. */
 export type LabelInput = {
   key: string;
   value: string;
