@@ -8,7 +8,7 @@
  * hour in that month costs the hourly price, and a month never costs more than the monthly price.
  * Hangar knows the creation time (Node.serverCreatedAt, when the create call answered) and the
  * end (RELEASED: releasedAt; FAILED/CANCELLED without a server: when it entered that phase).
- * Only the node's latest server counts: a retry that creates a new server starts a new clock.
+ * Only the node's latest server counts: retryNode starts a new clock (serverCreatedAt cleared).
  */
 import type { Node, PrismaClient } from '@hangar/db/generated/prisma/client';
 import { formatDecimal, minUnits, parseDecimal, type Units } from '@hangar/domain/money';

@@ -24,7 +24,7 @@ import { checkAlternatives, describePlacement, parseAlternatives, type Placement
 import { priceOf } from './node-cost.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
-import { checkAgainstCatalog } from './catalog.ts';
+import { checkAgainstCatalog, readStoredCatalog } from './catalog.ts';
 import { getConnection } from './provider-connections.ts';
 import { providerProfile } from '@hangar/providers/registry';
 import { serverNameFor } from './server-labels.ts';
@@ -217,14 +217,20 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): P
       const connection = await tx.providerConnection.findUniqueOrThrow({ where: { id: node.providerConnectionId } });
       if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
       const attempt = node.attempt + 1;
+      // Back to what was asked for, priced from the stored catalog when the node had moved (VALIDATING prices it otherwise).
+      const requested = { serverType: node.requestedServerType ?? node.serverType, location: node.requestedLocation ?? node.location };
+      const moved = requested.serverType !== node.serverType || requested.location !== node.location;
+      const catalog = moved ? await readStoredCatalog(deps, connection) : null;
+      const price = catalog === null ? null : priceOf(catalog, requested);
       await enterPhase(tx, node, 'QUEUED', {
         message: `retrying: attempt ${attempt} (the last one failed with ${(node.error as { code?: string } | null)?.code ?? 'an error'})`,
         update: {
           attempt,
-          // Back to what was asked for; VALIDATING prices it again if it differs from the stored price's placement.
-          serverType: node.requestedServerType ?? node.serverType,
-          location: node.requestedLocation ?? node.location,
+          ...requested,
           placementIndex: 0,
+          ...(moved ? { price: price === null ? Prisma.DbNull : (price as unknown as Prisma.InputJsonObject) } : {}),
+          // The earlier server is gone (the failure deleted it): the new attempt's bill starts with its own server.
+          serverCreatedAt: null,
           error: Prisma.DbNull,
           cancelRequestedAt: null,
           providerActionId: null,

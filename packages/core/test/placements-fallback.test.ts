@@ -78,7 +78,8 @@ describe('fallback placements', () => {
     // A retry starts again from what was asked for.
     await env.clearFaults();
     const retried = await retryNode(env.deps, env.actor, node.id);
-    expect(retried).toMatchObject({ serverType: 'cx22', location: 'fsn1', placementIndex: 0 });
+    expect(retried).toMatchObject({ serverType: 'cx22', location: 'fsn1', placementIndex: 0, serverCreatedAt: null });
+    expect(costSoFar(retried)?.gross).toBe('0.00');
     const ready = await env.waitForPhase(node.id, ['READY', 'FAILED']);
     expect(ready).toMatchObject({ phase: 'READY', location: 'fsn1', placementIndex: 0 });
     expect(nodePrice(ready)?.location).toBe('fsn1');
