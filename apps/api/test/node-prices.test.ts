@@ -5,15 +5,16 @@
  * alternatives are typed errors that never echo the input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintApiToken } from '@hangar/core/api-tokens';
 import { startAcquisitionEnv, type AcquisitionEnv } from '../../../packages/core/test/support/acquisition-env.ts';
 import { errorSelection, payloadOf, typedErrorOf } from './support/results.ts';
 
 let env: AcquisitionEnv;
 
-async function graphql(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: Record<string, unknown> | null; errors?: unknown[] }> {
+async function graphql(query: string, variables: Record<string, unknown> = {}, token = env.apiToken): Promise<{ data?: Record<string, unknown> | null; errors?: unknown[] }> {
   const response = await fetch(`${env.app.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.apiToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   expect(response.status).toBe(200);
@@ -82,6 +83,10 @@ describe('fallback and prices over GraphQL', () => {
       expect(rate.nodes).toBe(before.nodes + 1);
       expect(rate.unpricedNodes).toBe(0);
       expect(rate.monthly[0]?.gross).toMatch(DECIMAL);
+      // Another organization's run-rate knows nothing of it.
+      const other = await env.testDb.db.organization.create({ data: { name: 'other-prices' } });
+      const otherToken = (await mintApiToken(env.testDb.db, { organizationId: other.id, name: 'other' })).token;
+      expect((await graphql(RUN_RATE, {}, otherToken)).data?.runRate).toEqual({ nodes: 0, unpricedNodes: 0, monthly: [] });
     } finally {
       await env.clearFaults();
     }

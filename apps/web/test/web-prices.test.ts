@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,14 @@ let context: BrowserContext;
 let page: Page;
 let simToken: string;
 const pageErrors: string[] = [];
+/** Set to a directory to keep a screenshot of each screen (for a person to look at). */
+const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
+
+async function screenshot(name: string): Promise<void> {
+  if (!SCREENSHOT_DIR) return;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'hangar-web-prices-dist-'));
@@ -125,21 +133,24 @@ describe('prices and fallback placements', () => {
     const nbg1 = await storedPrice('cx22', 'nbg1');
     await expect.poll(() => form.getByTestId('alternative-0-price').textContent()).toContain(await shown(page, nbg1.monthly.gross, nbg1.hourly.currency));
 
+    await screenshot('prices-01-create-form-with-fallback');
     // fsn1 has no capacity.
     const fault = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ method: 'POST', path: '/servers', location: 'fsn1', error: 'resource_unavailable' }) });
     expect(fault.status).toBe(201);
     await form.getByRole('button', { name: 'Create node' }).click();
     await page.waitForURL(/\/nodes\/[^/]+$/);
     await page.getByRole('heading', { name: 'priced-1' }).waitFor();
-    await page.locator('li.step[data-phase="READY"]').last().waitFor({ timeout: ACQUISITION_TIMEOUT_MS });
+    await page.locator('li.step[data-phase="READY"][data-state="done"]').last().waitFor({ timeout: ACQUISITION_TIMEOUT_MS });
     await expect.poll(() => page.getByTestId('node-requested').textContent(), { timeout: UI_TIMEOUT_MS }).toMatch(/cx22 in fsn1.*no capacity there; now cx22 in nbg1/);
     expect(await page.getByRole('list', { name: 'Provisioning timeline' }).textContent()).toMatch(/refused cx22 in fsn1 for capacity/);
     expect(await page.getByTestId('node-price').textContent()).toContain(await shown(page, nbg1.monthly.gross, nbg1.hourly.currency));
     // One started hour so far.
     await expect.poll(() => page.getByTestId('node-cost-so-far').textContent(), { timeout: UI_TIMEOUT_MS }).toContain(await shown(page, nbg1.hourly.gross, nbg1.hourly.currency));
 
+    await screenshot('prices-02-node-after-fallback');
     await page.getByRole('link', { name: '← Nodes' }).click();
     await expect.poll(() => page.getByTestId('run-rate').textContent(), { timeout: UI_TIMEOUT_MS }).toMatch(/Running now: 1 server, /);
     expect(await page.getByTestId('run-rate').textContent()).toContain(await shown(page, nbg1.monthly.gross, nbg1.hourly.currency));
+    await screenshot('prices-03-nodes-run-rate');
   });
 });
