@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toRfc3339 } from './clock.ts';
 import type { ApiRoute, SimDeps } from './context.ts';
 import { ApiError } from './errors.ts';
-import { type FaultRule, stripApiPrefix } from './faults.ts';
+import { type FaultRule, requestedLocation, stripApiPrefix } from './faults.ts';
 import { DEFAULT_RATE_LIMIT_PER_HOUR } from './rate-limit.ts';
 import { type Reply, errorReply, parseJsonBody, readBody, send, sendRaw } from './respond.ts';
 import { buildRouter } from './router.ts';
@@ -84,14 +84,13 @@ export function buildApiPipeline(deps: SimDeps, routes: ApiRoute[], control: Pip
     return 502;
   }
 
-  async function route(req: IncomingMessage, url: URL, path: string, project: Project): Promise<Reply> {
+  async function route(req: IncomingMessage, url: URL, path: string, project: Project, body: { text: Promise<string> | null }): Promise<Reply> {
     const method = req.method ?? 'GET';
     const match = router.match(method, path);
     if (match.kind === 'not_found') throw new ApiError('not_found', `no such endpoint: ${method} /v1${path}`);
     if (match.kind === 'method_not_allowed') {
       throw new ApiError('method_not_allowed', `method ${method} not allowed on /v1${path}; allowed: ${match.allowed.join(', ')}`);
     }
-    let bodyText: Promise<string> | null = null;
     return match.route.handler({
       method,
       path,
@@ -100,7 +99,7 @@ export function buildApiPipeline(deps: SimDeps, routes: ApiRoute[], control: Pip
       url,
       project,
       now: deps.now(),
-      json: async () => parseJsonBody(await (bodyText ??= readBody(req))),
+      json: async () => parseJsonBody(await (body.text ??= readBody(req))),
     });
   }
 
@@ -144,7 +143,13 @@ export function buildApiPipeline(deps: SimDeps, routes: ApiRoute[], control: Pip
     if (!limit.allowed) return answer(errorReply(new ApiError('rate_limit_exceeded', 'limit of requests per hour reached')), headers);
     if (!project) return answer(errorReply(new ApiError('unauthorized', 'unable to authenticate')), headers);
 
-    const fault = deps.faults.forRequest(method, path, project.id);
+    const body: { text: Promise<string> | null } = { text: null };
+    let location: string | null = null;
+    if (deps.faults.wantsLocation(method, path, project.id)) {
+      // Read once: the handler reuses the same text.
+      location = requestedLocation(await (body.text ??= readBody(req)).catch(() => ''));
+    }
+    const fault = deps.faults.forRequest(method, path, project.id, location);
     if (fault) {
       entry.faultId = fault.id;
       if (fault.delayMs !== null) await delay(fault.delayMs);
@@ -157,7 +162,7 @@ export function buildApiPipeline(deps: SimDeps, routes: ApiRoute[], control: Pip
       reply = errorReply(new ApiError('token_readonly', 'the token is only allowed to perform GET requests'));
     } else {
       try {
-        reply = await route(req, url, path, project);
+        reply = await route(req, url, path, project, body);
       } catch (error) {
         if (!(error instanceof ApiError)) console.error(`[hetzner-sim] ${method} ${url.pathname} failed:`, error);
         reply = errorReply(error instanceof ApiError ? error : new ApiError('server_error', 'internal simulator error'));

@@ -12,6 +12,9 @@ import { FieldErrors, isRecord } from './validate.ts';
  *  - server rules shape the servers created by a matching request (default POST /servers,
  *    optionally only those named like `serverName`): `actionError`, `neverRunning`,
  *    `bootNeverPhonesHome`, `bootDelayMs`, `heartbeatStopsAfter`, `registerFails`.
+ * A request rule on POST /servers may also name a `location`: it then applies only to creates
+ * asking for that location (the body's `location`, or its `datacenter`'s location), which is how
+ * a test makes one location refuse for capacity (`{"location":"fsn1","error":"resource_unavailable"}`).
  * `times` makes a rule expire after that many applications; `probability` applies it to that
  * share of matches, drawing from a PRNG seeded with the simulator's seed.
  */
@@ -30,6 +33,8 @@ export interface FaultRule {
   readonly pathRegex: string | null;
   readonly projectId: number | null;
   readonly serverName: string | null;
+  /** Request rules on POST /servers: only creates asking for this location (name). */
+  readonly location: string | null;
   /** Applications left before the rule expires; null = unlimited. */
   times: number | null;
   readonly probability: number | null;
@@ -62,8 +67,13 @@ export interface FaultBook {
   list(): FaultRule[];
   remove(id: number): boolean;
   clear(): number;
-  /** The first request rule that applies to this request (consumes one of its `times`). */
-  forRequest(method: string, path: string, projectId: number | null): FaultRule | null;
+  /**
+   * The first request rule that applies to this request (consumes one of its `times`).
+   * `location` is the location a POST /servers asks for (see placementOf), for rules naming one.
+   */
+  forRequest(method: string, path: string, projectId: number | null, location?: string | null): FaultRule | null;
+  /** Whether a rule naming a location could apply here (the caller then reads the body for forRequest). */
+  wantsLocation(method: string, path: string, projectId: number | null): boolean;
   /** Merges every server rule that applies to a server created by this request. */
   forServer(method: string, path: string, projectId: number, serverName: string): ServerFaults;
   /** Forget all rules and restart the PRNG and id sequence (POST /_sim/reset). */
@@ -173,6 +183,7 @@ function compile(input: unknown, id: number): CompiledRule {
   }
   const projectId = readNonNegativeInt(input, 'projectId', errors);
   const serverName = readString(input, 'serverName', errors);
+  const location = readString(input, 'location', errors);
   const times = readNonNegativeInt(input, 'times', errors);
   if (times === 0) errors.add('times', 'must be at least 1');
   let probability: number | null = null;
@@ -189,6 +200,7 @@ function compile(input: unknown, id: number): CompiledRule {
     pathRegex,
     projectId,
     serverName,
+    location,
     times,
     probability,
     hits: 0,
@@ -215,6 +227,9 @@ function compile(input: unknown, id: number): CompiledRule {
     errors.add('rule', `needs an effect: delayMs, ${TERMINAL_EFFECTS.join(', ')}, ${SERVER_EFFECTS.join(', ')}`);
   }
   if (serverName !== null && !isServerRule) errors.add('serverName', 'only applies to server faults');
+  if (location !== null && (isServerRule || method !== 'POST' || rule.path !== '/servers')) {
+    errors.add('location', 'only applies to request rules on POST /servers');
+  }
   errors.throwIfAny();
 
   const glob = rule.path === null ? null : globToRegExp(rule.path);
@@ -270,12 +285,17 @@ export function buildFaultBook(seed: number): FaultBook {
       rules = [];
       return count;
     },
-    forRequest(method, path, projectId) {
+    forRequest(method, path, projectId, location = null) {
       if (rules.length === 0) return null;
       for (const c of rules) {
-        if (!c.isServerRule && matches(c, method, path, projectId) && apply(c)) return c.rule;
+        if (c.isServerRule || !matches(c, method, path, projectId)) continue;
+        if (c.rule.location !== null && c.rule.location !== location) continue;
+        if (apply(c)) return c.rule;
       }
       return null;
+    },
+    wantsLocation(method, path, projectId) {
+      return rules.some((c) => !c.isServerRule && c.rule.location !== null && matches(c, method, path, projectId));
     },
     forServer(method, path, projectId, serverName) {
       const faults = noServerFaults();
@@ -299,4 +319,22 @@ export function buildFaultBook(seed: number): FaultBook {
       random = createPrng(deriveSeed(seed, 'faults'));
     },
   };
+}
+
+/**
+ * The location name a POST /servers body asks for: its `location`, else the location of its
+ * `datacenter` (names like "fsn1-dc14"), else null (unparsable bodies included: routing then
+ * answers them as it always does).
+ */
+export function requestedLocation(bodyText: string): string | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return null;
+  }
+  if (!isRecord(body)) return null;
+  if (typeof body.location === 'string' && body.location !== '') return body.location;
+  if (typeof body.datacenter === 'string') return /^([a-z0-9]+)-dc[0-9]+$/.exec(body.datacenter)?.[1] ?? null;
+  return null;
 }

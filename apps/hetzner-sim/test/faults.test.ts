@@ -51,6 +51,28 @@ describe('request faults', () => {
     expect((await t.admin('GET', `/servers?projectId=${project.id}`)).json.servers).toEqual([]);
   });
 
+  it('a rule naming a location refuses only creates in that location (capacity per location)', async () => {
+    await addFault({ method: 'POST', path: '/servers', location: 'fsn1', error: { code: 'resource_unavailable', message: 'no capacity in fsn1' } });
+    const refused = await api('POST', '/servers', { name: 'cap-a', server_type: 'cx22', image: 'ubuntu-24.04', location: 'fsn1' });
+    expect(refused.status).toBe(412);
+    expect(refused.json.error.code).toBe('resource_unavailable');
+    expect(validateResponse('POST', '/servers', 412, refused.headers['content-type'], refused.text)).toEqual([]);
+    const byDatacenter = await api('POST', '/servers', { name: 'cap-b', server_type: 'cx22', image: 'ubuntu-24.04', datacenter: 'fsn1-dc14' });
+    expect(byDatacenter.status).toBe(412);
+    const elsewhere = await api('POST', '/servers', { name: 'cap-c', server_type: 'cx22', image: 'ubuntu-24.04', location: 'nbg1' });
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    expect(elsewhere.json.server.datacenter.location.name).toBe('nbg1');
+    const names = (await t.admin('GET', `/servers?projectId=${project.id}`)).json.servers.map((s: { name: string }) => s.name);
+    expect(names).toEqual(['cap-c']);
+  });
+
+  it('refuses a location matcher outside request rules on POST /servers', async () => {
+    const res = await t.admin('POST', '/faults', { method: 'GET', path: '/servers', location: 'fsn1', error: 'resource_unavailable' });
+    expect(res.status).toBe(422);
+    const server = await t.admin('POST', '/faults', { location: 'fsn1', neverRunning: true });
+    expect(server.status).toBe(422);
+  });
+
   it('matches by glob (with or without /v1), by regex, by method and by project', async () => {
     await addFault({ path: '/v1/servers/*', error: 'server_error' });
     await addFault({ method: 'DELETE', pathRegex: '^/ssh_keys/[0-9]+$', error: { code: 'maintenance' } });

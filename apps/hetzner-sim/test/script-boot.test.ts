@@ -11,6 +11,10 @@ import { type FakeHangar, startFakeHangar } from './support/fake-hangar.ts';
 import { request, waitFor } from './support/http.ts';
 import { type TestSim, startTestSim } from './support/sim.ts';
 import { groupAlive } from './support/processes.ts';
+import { providerProfile } from '@hangar/providers/registry';
+
+/** Hetzner's metadata service, as its profile states it (the bootstrap document carries it). */
+const HETZNER_METADATA = providerProfile('HETZNER').metadata;
 
 /**
  * The script boot mode: the user data Hangar builds, its agent (packages/core/agent/hangar-agent.sh)
@@ -93,7 +97,7 @@ async function machineFiles(root: string): Promise<Map<string, number>> {
 describe('script boot', () => {
   it('runs the user data agent: registers with the metadata service facts, then heartbeats at the interval it was given', async () => {
     hangar.heartbeatIntervalMs = 150;
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(1) }), 'web-agent');
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(1), metadata: HETZNER_METADATA }), 'web-agent');
     const register = await waitFor(() => hangar.registers()[0], 'register call');
     const server = (await api('GET', `/servers/${id}`)).json.server;
     expect(register.body).toEqual({ registrationToken: TOKEN(1), serverId: id, hostname: 'web-agent', ipv4: server.public_net.ipv4.ip, ipv6: null });
@@ -121,7 +125,7 @@ describe('script boot', () => {
   });
 
   it('stops for good when Hangar answers 410, and exits 0', async () => {
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(2) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(2), metadata: HETZNER_METADATA }));
     await heartbeatsReach(1);
     const pid = await runningPid(id);
     hangar.heartbeatStatus = 410;
@@ -136,7 +140,7 @@ describe('script boot', () => {
 
   it('retries a registration that failed with 5xx (backoff), then succeeds', async () => {
     hangar.registerStatuses = [503, 500];
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(3) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(3), metadata: HETZNER_METADATA }));
     await heartbeatsReach(1);
     const registers = hangar.registers();
     expect(registers).toHaveLength(3);
@@ -147,7 +151,7 @@ describe('script boot', () => {
 
   it('does not retry a registration Hangar refused for good (400), and is not restarted', async () => {
     hangar.registerStatuses = [400];
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(4) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(4), metadata: HETZNER_METADATA }));
     await waitFor(async () => ((await bootOf(id)).state === 'gave_up' ? true : undefined), 'give up');
     expect(hangar.registers()).toHaveLength(1);
     expect(hangar.heartbeats()).toEqual([]);
@@ -155,7 +159,7 @@ describe('script boot', () => {
   });
 
   it('keeps heartbeating through 5xx answers', async () => {
-    await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(5) }));
+    await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(5), metadata: HETZNER_METADATA }));
     await heartbeatsReach(1);
     hangar.heartbeatStatus = 503;
     const count = hangar.heartbeats().length;
@@ -163,7 +167,7 @@ describe('script boot', () => {
   });
 
   it('a delete stops the agent process group and removes its disk', async () => {
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(6) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(6), metadata: HETZNER_METADATA }));
     await heartbeatsReach(1);
     const pid = await runningPid(id);
     const root = await rootOf(pid);
@@ -176,7 +180,7 @@ describe('script boot', () => {
   });
 
   it('power-off stops the agent; power-on starts it again, and it resumes heartbeats without registering again', async () => {
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(7) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(7), metadata: HETZNER_METADATA }));
     await heartbeatsReach(1);
     const pid = await runningPid(id);
     expect((await api('POST', `/servers/${id}/actions/poweroff`)).status).toBe(201);
@@ -192,7 +196,7 @@ describe('script boot', () => {
 
   it('faults only the JavaScript machine can play are played by it', async () => {
     await t.admin('POST', '/faults', { heartbeatStopsAfter: 2, times: 1 });
-    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(8) }));
+    const id = await createServer(buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(8), metadata: HETZNER_METADATA }));
     await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 'heartbeats to stop');
     expect(await bootOf(id)).toMatchObject({ mode: 'simulated', pid: null });
     expect(hangar.heartbeats()).toHaveLength(2);
@@ -205,7 +209,7 @@ describe('stop()', () => {
     const { id: ownProject, token } = await own.project();
     const ids: number[] = [];
     for (const n of [1, 2]) {
-      const res = await own.api(token)('POST', '/servers', { name: `short-lived-${n}`, server_type: 'cx22', image: 'ubuntu-24.04', user_data: buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(20 + n) }) });
+      const res = await own.api(token)('POST', '/servers', { name: `short-lived-${n}`, server_type: 'cx22', image: 'ubuntu-24.04', user_data: buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(20 + n), metadata: HETZNER_METADATA }) });
       ids.push(res.json.server.id);
     }
     await heartbeatsReach(4);
@@ -228,7 +232,7 @@ describe('stop()', () => {
       const created = await request(`${url}/v1/servers`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}` },
-        body: { name: 'from-main', server_type: 'cx22', image: 'ubuntu-24.04', user_data: buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(30) }) },
+        body: { name: 'from-main', server_type: 'cx22', image: 'ubuntu-24.04', user_data: buildUserData({ apiUrl: hangar.url, registrationToken: TOKEN(30), metadata: HETZNER_METADATA }) },
       });
       expect(created.status, created.text).toBe(201);
       await heartbeatsReach(1);
@@ -249,7 +253,7 @@ describe('stop()', () => {
 });
 
 describe('reading user data as cloud-init does', () => {
-  const agentConfig = buildUserData({ apiUrl: 'http://127.0.0.1:4000', registrationToken: TOKEN(9) });
+  const agentConfig = buildUserData({ apiUrl: 'http://127.0.0.1:4000', registrationToken: TOKEN(9), metadata: HETZNER_METADATA });
 
   it("finds Hangar's files and the unit runcmd starts in its cloud-config", () => {
     const plan = readUserData(agentConfig);

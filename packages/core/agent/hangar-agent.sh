@@ -23,13 +23,15 @@
 # Environment, only for running the agent outside a real machine (the simulator's sandbox sets
 # them; a real machine sets none, and the defaults are the real paths):
 #   HANGAR_ROOT                 prefix of every file path (default: none)
-#   HANGAR_METADATA_URL         the metadata service (default http://169.254.169.254)
+#   HANGAR_METADATA_URL         the metadata service (default: metadataUrl of the configuration,
+#                               the provider's address; metadataPath says where its keys are)
 #   HANGAR_AGENT_RETRY_BASE_MS  first retry delay (default 2000)
 set -u
 umask 077
 
 ROOT=${HANGAR_ROOT:-}
-METADATA_URL=${HANGAR_METADATA_URL:-http://169.254.169.254}
+METADATA_URL=${HANGAR_METADATA_URL:-}
+METADATA_PATH=
 RETRY_BASE_MS=${HANGAR_AGENT_RETRY_BASE_MS:-2000}
 CONF="$ROOT/etc/hangar/bootstrap.json"
 STATE="$ROOT/var/lib/hangar"
@@ -110,7 +112,8 @@ backoff_ms() {
 
 # A metadata value (text), or nothing when the service does not answer.
 metadata() {
-  curl -fsS --max-time "$REQUEST_TIMEOUT_S" "$METADATA_URL/hetzner/v1/metadata/$1" 2>/dev/null
+  [ -n "$METADATA_URL" ] || return 0
+  curl -fsS --max-time "$REQUEST_TIMEOUT_S" "$METADATA_URL$METADATA_PATH/$1" 2>/dev/null
 }
 
 # POSTs file $2 as JSON to {apiUrl}$1 (with the header file $3, if given). Sets CODE to the HTTP
@@ -190,7 +193,7 @@ register() {
   log "registered as node $(field nodeId "$STATE/response.json" | tr -cd 'A-Za-z0-9-'); heartbeat every $(cat "$STATE/interval") ms"
   rm -f "$STATE/response.json"
   # The token is spent: keep only what a restart needs.
-  printf '{"hangarBootstrap": 1, "apiUrl": "%s"}\n' "$API" >"$CONF.new" && mv "$CONF.new" "$CONF"
+  printf '{"hangarBootstrap": 1, "apiUrl": "%s", "metadataUrl": "%s", "metadataPath": "%s"}\n' "$API" "$CONF_METADATA_URL" "$METADATA_PATH" >"$CONF.new" && mv "$CONF.new" "$CONF"
 }
 
 heartbeats() {
@@ -247,6 +250,15 @@ case "$API" in
 esac
 case "$API" in *[!]A-Za-z0-9.:/_~%[-]*) log "no usable apiUrl in $CONF"; exit 2 ;; esac
 API=${API%/}
+# The provider's metadata service (from Hangar, per provider); unusable values mean none.
+CONF_METADATA_URL=$(field metadataUrl "$CONF")
+METADATA_PATH=$(field metadataPath "$CONF")
+case "$CONF_METADATA_URL" in http://?* | https://?*) ;; *) CONF_METADATA_URL= ;; esac
+case "$CONF_METADATA_URL" in *[!A-Za-z0-9.:/_-]*) CONF_METADATA_URL= ;; esac
+case "$METADATA_PATH" in /*) ;; *) METADATA_PATH= ;; esac
+case "$METADATA_PATH" in *[!A-Za-z0-9./_-]*) METADATA_PATH= ;; esac
+[ -n "$METADATA_URL" ] || METADATA_URL=$CONF_METADATA_URL
+METADATA_URL=${METADATA_URL%/}
 if ! mkdir -p "$STATE" || ! chmod 700 "$STATE"; then
   log "cannot create $STATE"
   exit 2

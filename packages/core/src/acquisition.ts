@@ -38,7 +38,10 @@ import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { holdPhaseClock, transition, whenNode } from './node-state.ts';
 import { checkAgainstCatalog } from './catalog.ts';
+import { priceIsCurrent, priceOf } from './node-cost.ts';
+import { CAPACITY_CODES, fallBack } from './placements.ts';
 import { openConnectionAdapter } from './provider-connections.ts';
+import { providerProfile } from '@hangar/providers/registry';
 import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeoutError, withRetries, type StepScope } from './provider-steps.ts';
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
 import { attemptOf, hangarLabels } from './server-labels.ts';
@@ -219,13 +222,16 @@ async function validate(step: Step): Promise<void> {
       ),
     );
   }
-  const { problem } = await withRetries(step.scope, 'read the provider catalog', (signal) => checkAgainstCatalog(deps, connection, node, { signal }));
+  const { catalog, problem } = await withRetries(step.scope, 'read the provider catalog', (signal) => checkAgainstCatalog(deps, connection, node, { signal }));
   if (problem !== null) {
     const code = problem.kind === 'unavailable' ? 'PROVIDER_CAPACITY_UNAVAILABLE' : 'PROVIDER_INVALID_REQUEST';
+    if (CAPACITY_CODES.has(code) && (await fallBack(deps, node, { code, message: problem.message }))) return;
     throw new StepFailure(nodeErrorFromProvider(providerErrorInfo(code, { message: problem.message })));
   }
+  const price = priceIsCurrent(node) ? null : priceOf(catalog, node);
   await transition(deps, node.id, { phase: 'VALIDATING', attempt: node.attempt }, 'CREATING_SERVER', {
     message: `${node.serverType} in ${node.location} with ${node.image} can be ordered; creating server ${node.providerServerName}`,
+    update: price === null ? {} : { price: price as unknown as Prisma.InputJsonObject },
   });
 }
 
@@ -256,12 +262,13 @@ async function createServer(step: Step): Promise<void> {
     });
     if (stored.count === 0) throw new Interrupted('the node moved on');
     const userData = combineUserData(
-      buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token }),
+      buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: token, metadata: providerProfile(step.connection.kind).metadata }),
       node.userDataSealed === null ? null : { text: deps.keyring.open(node.userDataSealed), kind: node.userDataKind === 'SCRIPT' ? 'SCRIPT' : 'CLOUD_CONFIG' },
     );
     const labels = { ...(node.labels as Record<string, string>), ...hangarLabels(node) };
 
-    const outcome = await withRetries(step.scope, 'create the server', async (signal, attempt) => {
+    let outcome: Awaited<ReturnType<typeof createOnce>>;
+    const createOnce = () => withRetries(step.scope, 'create the server', async (signal, attempt) => {
       if (attempt > 1) {
         // An earlier create may have worked although its answer was lost.
         const again = serverOfAttempt(await adapter.findServersByLabel({ ...hangarLabels(node) }, { signal }), node.attempt);
@@ -295,6 +302,16 @@ async function createServer(step: Step): Promise<void> {
         throw error;
       }
     });
+    try {
+      outcome = await createOnce();
+    } catch (error) {
+      // Refused for capacity: the next alternative placement, if the node has one (placements.ts).
+      const refusal = error instanceof StepFailure ? error.nodeError : null;
+      if (refusal !== null && CAPACITY_CODES.has(refusal.code as never)) {
+        if (await fallBack(deps, node, { code: refusal.code, message: refusal.provider?.message ?? refusal.message })) return;
+      }
+      throw error;
+    }
     adopted = 'adopted' in outcome ? outcome.adopted : undefined;
     created = 'created' in outcome && outcome.created ? outcome.created : null;
   }
@@ -308,6 +325,7 @@ async function createServer(step: Step): Promise<void> {
       providerServerId: server.id,
       providerActionId: created?.actionId ?? null,
       providerNextActionIds: created?.nextActionIds ?? [],
+      serverCreatedAt: created || node.serverCreatedAt === null ? new Date() : node.serverCreatedAt,
     },
   });
   if (!moved) {

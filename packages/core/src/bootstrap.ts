@@ -79,8 +79,14 @@ export function registrationExpiresAt(config: Pick<HangarConfig, 'deadlineScale'
 export { heartbeatIntervalMs };
 
 /** The bootstrap document as one line of JSON (the agent and the simulator read it). */
-export function bootstrapLine(apiUrl: string, registrationToken: string): string {
-  return JSON.stringify({ hangarBootstrap: BOOTSTRAP_VERSION, apiUrl, registrationToken });
+export function bootstrapLine(apiUrl: string, registrationToken: string, metadata: MachineMetadata): string {
+  return JSON.stringify({ hangarBootstrap: BOOTSTRAP_VERSION, apiUrl, registrationToken, metadataUrl: metadata.url, metadataPath: metadata.path });
+}
+
+/** Where the machine reads its own identity: the provider's metadata service (its profile says). */
+export interface MachineMetadata {
+  url: string;
+  path: string;
 }
 
 /** The machine agent (POSIX sh), one file, read once: what runs on every node's server. */
@@ -124,8 +130,8 @@ function blockLines(text: string, indent: string): string {
  * writes the bootstrap document (0600: it holds the one-time registration token), the agent
  * (packages/core/agent/hangar-agent.sh, verbatim) and its systemd unit, and starts the unit.
  */
-export function buildUserData(input: { apiUrl: string; registrationToken: string }): string {
-  const line = bootstrapLine(input.apiUrl.replace(/\/+$/, ''), input.registrationToken);
+export function buildUserData(input: { apiUrl: string; registrationToken: string; metadata: MachineMetadata }): string {
+  const line = bootstrapLine(input.apiUrl.replace(/\/+$/, ''), input.registrationToken, input.metadata);
   const indent = '      ';
   return `#cloud-config
 # Hangar node bootstrap. ${BOOTSTRAP_CONFIG_PATH} holds a one-time registration token.

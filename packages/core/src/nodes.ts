@@ -14,17 +14,19 @@ import { randomUUID } from 'node:crypto';
 import { fromPrisma } from 'pg-boss';
 import { Prisma, type Node, type ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { HangarError } from '@hangar/domain/api-errors';
-import { displayTextProblem } from '@hangar/domain/text-rules';
 import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { enqueueProvision, enqueueRelease } from './node-jobs.ts';
-import { nodeNameProblem, parseNodeLabels } from './node-spec.ts';
+import { nodeNameProblem, parseNodeLabels, specName } from './node-spec.ts';
+import { checkAlternatives, describePlacement, parseAlternatives, type PlacementInput } from './placements.ts';
+import { priceOf } from './node-cost.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { mayHaveServer } from './acquisition.ts';
-import { checkAgainstCatalog } from './catalog.ts';
+import { checkAgainstCatalog, readStoredCatalog } from './catalog.ts';
 import { openConnectionAdapter } from './provider-connections.ts';
+import { providerProfile } from '@hangar/providers/registry';
 import { serverNameFor } from './server-labels.ts';
 import { REGISTRATION_TOKEN_PREFIX, buildUserData } from './bootstrap.ts';
 import { ownConnection, readRef, readRefs, resolveNodeResources } from './provider-resources.ts';
@@ -32,8 +34,6 @@ import { combineUserData, summarizeUserData, userDataKind, type UserDataKind } f
 
 /** Most SSH keys one node may name. */
 export const SSH_KEYS_MAX = 10;
-/** Longest server type, location, image or SSH key name accepted, in characters. */
-export const SPEC_NAME_MAX_CHARS = 128;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,7 +53,7 @@ export interface CreateNodeInput {
   sshKeyNames?: string[] | null;
   /** SSH keys of the provider project by id or name (with sshKeyNames: both are installed). */
   sshKeys?: string[] | null;
-  /** A JSON object of string → string (Hetzner label rules). */
+  /** A list of {key, value} (GraphQL) or a JSON object of string → string; the provider's label rules (node-spec.ts parseNodeLabels). */
   labels?: unknown;
   /** The user's own cloud-config or script, run besides Hangar's bootstrap (user-data.ts). */
   userData?: string | null;
@@ -63,6 +63,8 @@ export interface CreateNodeInput {
   /** Default true each. Without both, the node needs a network. */
   publicIpv4?: boolean | null;
   publicIpv6?: boolean | null;
+  /** Placements to try in order when the provider refuses for capacity (placements.ts). */
+  alternatives?: readonly PlacementInput[] | null;
 }
 
 /** A registration token of the real length, to size the user data before there is one. */
@@ -94,17 +96,6 @@ function isUniqueViolation(error: unknown): boolean {
 
 function nameTaken(name: string): HangarError {
   return new HangarError('CONFLICT', `a node named "${name}" is already live in your organization; choose another name or release that node first`, { field: 'name' });
-}
-
-function specName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(field, `${field} must not be empty`);
-  const trimmed = value.trim();
-  if (trimmed.length > SPEC_NAME_MAX_CHARS) throw invalid(field, `${field} must be at most ${SPEC_NAME_MAX_CHARS} characters`);
-  // Postgres text cannot hold NUL, and no provider name holds control or invisible characters:
-  // refused here, before any provider call.
-  const problem = displayTextProblem(trimmed);
-  if (problem !== null) throw invalid(field, `${field} ${problem}`);
-  return trimmed;
 }
 
 function parseSshKeyNames(value: string[] | null | undefined): string[] {
@@ -162,17 +153,22 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   if (!publicIpv4 && !publicIpv6 && networkIds.length === 0) {
     throw invalid('networkIds', 'a node without public IPv4 and IPv6 can only be reached through a private network: choose at least one network, or turn a public address on');
   }
-  const parsedLabels = parseNodeLabels(input.labels);
-  if ('problem' in parsedLabels) throw invalid('labels', parsedLabels.problem);
+  const alternatives = parseAlternatives(input.alternatives, { serverType, location });
 
   const connection = await ownConnection(deps, actor.organizationId, typeof input.providerConnectionId === 'string' ? input.providerConnectionId : '');
+  // Labels follow the rules of the connection's provider (its profile).
+  const parsedLabels = parseNodeLabels(input.labels, providerProfile(connection.kind).labels);
+  if ('problem' in parsedLabels) throw invalid(parsedLabels.field, parsedLabels.problem);
   if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
-  const { problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
+  const { catalog, problem } = await checkAgainstCatalog(deps, connection, { serverType, location, image });
   if (problem !== null) throw invalid(problem.field, problem.message);
+  checkAlternatives(catalog, alternatives, image);
+  // The price as the catalog states it now (null when it states none): later catalog changes never rewrite it.
+  const price = priceOf(catalog, { serverType, location });
   const maxUserDataBytes = openConnectionAdapter(deps, connection).limits.userDataMaxBytes;
   const userData = parseUserData(input.userData, maxUserDataBytes);
   if (userData !== null) {
-    const combined = Buffer.byteLength(combineUserData(buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: PLACEHOLDER_REGISTRATION_TOKEN }), userData), 'utf8');
+    const combined = Buffer.byteLength(combineUserData(buildUserData({ apiUrl: deps.config.publicUrl, registrationToken: PLACEHOLDER_REGISTRATION_TOKEN, metadata: providerProfile(connection.kind).metadata }), userData), 'utf8');
     if (combined > maxUserDataBytes) {
       throw invalid('userData', `user data may be at most ${maxUserDataBytes} bytes together with Hangar’s bootstrap; with this one it would be ${combined} bytes (shorten it by ${combined - maxUserDataBytes})`);
     }
@@ -192,6 +188,10 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           name: input.name,
           serverType,
           location,
+          requestedServerType: serverType,
+          requestedLocation: location,
+          alternatives: alternatives as unknown as Prisma.InputJsonArray,
+          price: price === null ? Prisma.DbNull : (price as unknown as Prisma.InputJsonObject),
           image,
           sshKeyNames: resources.sshKeys.map((key) => key.name),
           sshKeyIds: resources.sshKeys.map((key) => key.id),
@@ -210,7 +210,8 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           phaseEnteredAt: now,
         },
       });
-      await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"` });
+      const fallback = alternatives.length === 0 ? '' : `; if the provider has no capacity there: ${alternatives.map(describePlacement).join(', then ')}`;
+      await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"${fallback}` });
       await recordAudit(tx, {
         organizationId: actor.organizationId,
         apiTokenId: actor.apiTokenId,
@@ -229,6 +230,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           placementGroupId,
           publicIpv4,
           publicIpv6,
+          alternatives: alternatives.length,
           ...(userDataSummary === null ? {} : { userDataBytes: userDataSummary.bytes, userDataSha256: userDataSummary.sha256 }),
         },
       });
@@ -308,12 +310,24 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, ch
       const connection = await tx.providerConnection.findUniqueOrThrow({ where: { id: node.providerConnectionId } });
       if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
       const attempt = node.attempt + 1;
-      const placement = spec === null ? '' : placementChange(node, spec);
+      // The placement asked for now: the changes given, else the one asked for at creation (a fallback may have moved the node).
+      const requested = spec ?? { serverType: node.requestedServerType ?? node.serverType, location: node.requestedLocation ?? node.location, image: node.image };
+      const placement = placementChange(node, requested);
+      const moved = requested.serverType !== node.serverType || requested.location !== node.location;
+      // Priced from the stored catalog when the placement changes (VALIDATING prices it otherwise).
+      const catalog = moved ? await readStoredCatalog(deps, connection) : null;
+      const price = catalog === null ? null : priceOf(catalog, requested);
       await enterPhase(tx, node, 'QUEUED', {
         message: `retrying: attempt ${attempt}${placement} (the last one failed with ${(node.error as { code?: string } | null)?.code ?? 'an error'})`,
         update: {
-          ...(spec ?? {}),
           attempt,
+          ...requested,
+          requestedServerType: requested.serverType,
+          requestedLocation: requested.location,
+          placementIndex: 0,
+          ...(moved ? { price: price === null ? Prisma.DbNull : (price as unknown as Prisma.InputJsonObject) } : {}),
+          // The earlier server is gone (the failure deleted it): the new attempt's bill starts with its own server.
+          serverCreatedAt: null,
           error: Prisma.DbNull,
           cancelRequestedAt: null,
           providerActionId: null,

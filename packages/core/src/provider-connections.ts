@@ -24,7 +24,7 @@ import { HangarError } from '@hangar/domain/api-errors';
 import { displayTextProblem, hasUnsafeChars } from '@hangar/domain/text-rules';
 import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
 import type { CredentialCheck, ProviderAdapter, ProviderKind } from '@hangar/providers/provider';
-import { DEFAULT_API_ENDPOINTS, createProviderAdapter, isProviderKind, type AdapterTuning } from '@hangar/providers/registry';
+import { DEFAULT_API_ENDPOINTS, createProviderAdapter, isProviderKind, providerProfile, type AdapterTuning } from '@hangar/providers/registry';
 import { recordAudit, type AuditDetailValue } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { assertEndpointAllowed } from './provider-endpoints.ts';
@@ -35,10 +35,6 @@ import { CONNECTION_ID_LABEL } from './server-labels.ts';
 export const CONNECTION_CHANGES_CHANNEL = 'hangar_connection_changes';
 /** Longest connection name, in characters. */
 export const CONNECTION_NAME_MAX_CHARS = 64;
-/** Length of a Hetzner Cloud API token. */
-export const HETZNER_TOKEN_CHARS = 64;
-/** The Hetzner Cloud Console lists only this many leading characters of a token. */
-export const HETZNER_CONSOLE_PREFIX_CHARS = 32;
 /**
  * Tuning for checks a person waits for (create, rotate, validate, catalog): a shorter request
  * timeout, and no long wait for the request budget (an empty budget is RATE_LIMITED now).
@@ -48,8 +44,6 @@ export const INTERACTIVE_TUNING: AdapterTuning = { requestTimeoutMs: 10_000, max
 /** Node phases in which a node holds nothing at the provider (unless providerServerId says otherwise). */
 const FINISHED_NODE_PHASES: NodePhase[] = ['RELEASED', 'FAILED', 'CANCELLED'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Expected token length per provider kind. */
-const TOKEN_CHARS: Readonly<Record<ProviderKind, number>> = { HETZNER: HETZNER_TOKEN_CHARS };
 
 /** Who acts: the caller's organization and API token (null for Hangar's own jobs). */
 export interface ConnectionActor {
@@ -112,24 +106,19 @@ export function normaliseName(raw: string): string {
 export function normaliseToken(kind: ProviderKind, raw: string): string {
   const token = raw.trim();
   const field = { field: 'token' };
+  const profile = providerProfile(kind);
   if (token === '') {
-    throw new HangarError('VALIDATION_FAILED', 'token is empty: paste the API token of the Hetzner Cloud project (Read & Write permission)', field);
+    throw new HangarError('VALIDATION_FAILED', `token is empty: ${profile.tokenGuidance}`, field);
   }
   if (/\s/.test(token)) {
     throw new HangarError('VALIDATION_FAILED', 'token contains whitespace (a space or line break inside it): paste the token as one piece', field);
   }
   if (hasUnsafeChars(token)) {
-    throw new HangarError('VALIDATION_FAILED', 'token contains control characters: paste the token itself, as the Cloud Console shows it', field);
+    throw new HangarError('VALIDATION_FAILED', `token contains control characters: paste the token itself, as ${profile.displayName} shows it`, field);
   }
-  const expected = TOKEN_CHARS[kind];
-  if (token.length !== expected) {
-    const truncated =
-      kind === 'HETZNER' && token.length === HETZNER_CONSOLE_PREFIX_CHARS
-        ? ` This looks like the ${HETZNER_CONSOLE_PREFIX_CHARS}-character prefix the Cloud Console lists for existing tokens; the full token is shown only once, when it is generated.` +
-          ' Generate a new one (Cloud Console → project → Security → API tokens, Read & Write) and paste all of it.'
-        : ' Paste the whole token.';
-    throw new HangarError('VALIDATION_FAILED', `token has ${token.length} characters, but Hetzner Cloud API tokens have ${expected}.${truncated}`, field);
-  }
+  // The provider's token shape (length, what a truncated copy looks like): its profile says.
+  const problem = profile.tokenShapeProblem(token);
+  if (problem !== null) throw new HangarError('VALIDATION_FAILED', problem, field);
   return token;
 }
 

@@ -19,10 +19,16 @@ import { AGENT_INSTALL_PATH, AGENT_SCRIPT_URL, AGENT_UNIT_PATH, BOOTSTRAP_CONFIG
 import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, VALIDATING_DEADLINE_MS, msLeftInPhase, phaseDeadlineMs, phaseUsedMs } from '../src/deadlines.ts';
 import { nodeJobOptions } from '../src/node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specProblem } from '../src/node-spec.ts';
+import { providerProfile } from '@hangar/providers/registry';
+
+const hetzner = providerProfile('HETZNER').labels;
 import { RETRY_MAX_DELAY_MS, isTransient, retryDelayMs, retryPolicy } from '../src/retry-policy.ts';
 import { formatMs, timeoutError } from '../src/provider-steps.ts';
 import { ATTEMPT_LABEL, attemptOf, hangarLabels, serverNameFor } from '../src/server-labels.ts';
 import { readUserData } from '../../../apps/hetzner-sim/src/cloud-init.ts';
+
+/** Hetzner's metadata service, as its profile states it (the bootstrap document carries it). */
+const HETZNER_METADATA = providerProfile('HETZNER').metadata;
 
 describe('phases', () => {
   it('allows the happy path and nothing out of terminal CANCELLED/RELEASED', () => {
@@ -129,14 +135,20 @@ describe('node spec', () => {
   it('node names are RFC 1123 labels; labels follow Hetzner rules and keep hangar.dev/ for Hangar', () => {
     for (const good of ['a', 'web-1', '0', 'a'.repeat(63)]) expect(nodeNameProblem(good)).toBeNull();
     for (const bad of ['', '-a', 'a-', 'Web', 'a_b', 'a.b', 'a'.repeat(64), 'é']) expect(nodeNameProblem(bad)).not.toBeNull();
-    expect(parseNodeLabels(undefined)).toEqual({ labels: {} });
-    expect(parseNodeLabels({ team: 'web', 'example.com/tier': '' })).toEqual({ labels: { team: 'web', 'example.com/tier': '' } });
-    expect(parseNodeLabels(['x'])).toHaveProperty('problem');
-    expect(parseNodeLabels({ team: 1 })).toHaveProperty('problem');
-    expect(parseNodeLabels({ 'hangar.dev/node-id': 'x' })).toHaveProperty('problem');
-    expect(parseNodeLabels({ 'hetzner.cloud/x': 'y' })).toHaveProperty('problem');
-    expect(parseNodeLabels({ 'bad key': 'y' })).toHaveProperty('problem');
-    expect(parseNodeLabels({ team: '-bad' })).toHaveProperty('problem');
+    expect(parseNodeLabels(undefined, hetzner)).toEqual({ labels: {} });
+    expect(parseNodeLabels({ team: 'web', 'example.com/tier': '' }, hetzner)).toEqual({ labels: { team: 'web', 'example.com/tier': '' } });
+    expect(parseNodeLabels(['x'], hetzner)).toHaveProperty('problem');
+    expect(parseNodeLabels({ team: 1 }, hetzner)).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'hangar.dev/node-id': 'x' }, hetzner)).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'hetzner.cloud/x': 'y' }, hetzner)).toHaveProperty('problem');
+    expect(parseNodeLabels({ 'bad key': 'y' }, hetzner)).toHaveProperty('problem');
+    expect(parseNodeLabels({ team: '-bad' }, hetzner)).toHaveProperty('problem');
+    // The GraphQL shape: a list of entries, each problem naming its entry, never repeating it.
+    expect(parseNodeLabels([{ key: 'team', value: 'web' }], hetzner)).toEqual({ labels: { team: 'web' } });
+    expect(parseNodeLabels([{ key: 'team', value: 'a' }, { key: 'team', value: 'b' }], hetzner)).toMatchObject({ field: 'labels.1.key' });
+    const hostile = parseNodeLabels([{ key: 'ok', value: `v\u0000${'y'.repeat(100_000)}` }], hetzner);
+    expect(hostile).toMatchObject({ field: 'labels.0.value' });
+    expect(JSON.stringify(hostile)).not.toContain('yyyy');
   });
 });
 
@@ -156,13 +168,20 @@ describe('server identity', () => {
 });
 
 describe('bootstrap user data', () => {
-  const userData = buildUserData({ apiUrl: 'http://127.0.0.1:4000/', registrationToken: `rt_${'x'.repeat(43)}` });
+  const userData = buildUserData({ apiUrl: 'http://127.0.0.1:4000/', registrationToken: `rt_${'x'.repeat(43)}`, metadata: HETZNER_METADATA });
 
   it('is a cloud-config with the bootstrap JSON on one line, found the way the machine finds it', () => {
     expect(userData.startsWith('#cloud-config\n')).toBe(true);
     const matches = userData.match(/\{"hangarBootstrap":1,[^\n]*\}/g);
     expect(matches).toHaveLength(1);
-    expect(JSON.parse(matches?.[0] ?? '')).toEqual({ hangarBootstrap: 1, apiUrl: 'http://127.0.0.1:4000', registrationToken: `rt_${'x'.repeat(43)}` });
+    // The metadata service is the provider's (its profile), not a constant of core.
+    expect(JSON.parse(matches?.[0] ?? '')).toEqual({
+      hangarBootstrap: 1,
+      apiUrl: 'http://127.0.0.1:4000',
+      registrationToken: `rt_${'x'.repeat(43)}`,
+      metadataUrl: HETZNER_METADATA.url,
+      metadataPath: HETZNER_METADATA.path,
+    });
     // Hetzner's user_data limit is 32 KiB; a user's own cloud-config shares it.
     expect(Buffer.byteLength(userData)).toBeLessThan(16 * 1024);
   });

@@ -12,13 +12,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AGENT_INSTALL_PATH, BOOTSTRAP_CONFIG_PATH, buildUserData } from '../src/bootstrap.ts';
 import { BOOTSTRAP_MERGE_HOW, USER_DATA_BOUNDARY, combineUserData, summarizeUserData, userDataKind } from '../src/user-data.ts';
 import { findBootstrap } from '../../../apps/hetzner-sim/src/bootstrap.ts';
+import { providerProfile } from '@hangar/providers/registry';
 import { readUserData } from '../../../apps/hetzner-sim/src/cloud-init.ts';
 
 const MERGE_SCRIPT = fileURLToPath(new URL('./support/cloud-init-merge.py', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'hangar-user-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const bootstrap = buildUserData({ apiUrl: 'http://127.0.0.1:4000', registrationToken: `rt_${'x'.repeat(43)}` });
+const bootstrap = buildUserData({ apiUrl: 'http://127.0.0.1:4000', registrationToken: `rt_${'x'.repeat(43)}`, metadata: providerProfile('HETZNER').metadata });
 const USER_CONFIG = '#cloud-config\npackages: [htop]\nwrite_files:\n  - path: /etc/user.txt\n    content: hi\nruncmd:\n  - [touch, /tmp/user-was-here]\n';
 
 /** Debian's cloud-init or python3 running it; a missing one fails with the package to install. */

@@ -1,9 +1,11 @@
 /**
- * Provider kind → adapter factory. A new provider adds its folder and one line here.
+ * Provider kind → adapter factory and profile. A new provider adds its folder and one line in each map here.
  */
 import { providerError } from './provider-error.ts';
 import type { ProviderAdapter, ProviderConnectionConfig, ProviderKind } from './provider.ts';
-import { HETZNER_API_ENDPOINT, createHetznerAdapter } from './hetzner/adapter.ts';
+import { createHetznerAdapter } from './hetzner/adapter.ts';
+import { HETZNER_PROFILE } from './hetzner/profile.ts';
+import type { ProviderProfile } from './profile.ts';
 import type { HetznerHttpOptions } from './hetzner/http.ts';
 import type { ActionPollPacing } from './action-polling.ts';
 
@@ -16,9 +18,18 @@ const FACTORIES: Readonly<Record<ProviderKind, AdapterFactory>> = {
   HETZNER: (config) => createHetznerAdapter(config),
 };
 
+const PROFILES: Readonly<Record<ProviderKind, ProviderProfile>> = {
+  HETZNER: HETZNER_PROFILE,
+};
+
+/** What Hangar knows of a kind without an account (profile.ts): token shape, label rules, metadata, billing. */
+export function providerProfile(kind: ProviderKind): ProviderProfile {
+  return PROFILES[kind];
+}
+
 /** The public API endpoint of each kind, for connections that do not name one. */
 export const DEFAULT_API_ENDPOINTS: Readonly<Record<ProviderKind, string>> = {
-  HETZNER: HETZNER_API_ENDPOINT,
+  HETZNER: HETZNER_PROFILE.defaultApiEndpoint,
 };
 
 /** Every kind Hangar can talk to. */

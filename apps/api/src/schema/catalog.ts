@@ -17,7 +17,7 @@ const LocationRef = builder.objectRef<CatalogLocation>('Location').implement({
   }),
 });
 
-const MoneyRef = builder.objectRef<CatalogMoney>('Money').implement({
+export const MoneyRef = builder.objectRef<CatalogMoney>('Money').implement({
   description: 'An amount as the provider states it: decimal strings (e.g. "4.5100000000"), never rounded to a float.',
   fields: (t) => ({
     net: t.exposeString('net', { description: 'Without VAT, a decimal string.' }),
@@ -26,7 +26,7 @@ const MoneyRef = builder.objectRef<CatalogMoney>('Money').implement({
   }),
 });
 
-const ServerTypePriceRef = builder.objectRef<CatalogPrice>('ServerTypePrice').implement({
+export const ServerTypePriceRef = builder.objectRef<CatalogPrice>('ServerTypePrice').implement({
   description: 'What a server type costs in one location.',
   fields: (t) => ({
     location: t.exposeString('location', { description: 'The location name this price is for.' }),

@@ -8,6 +8,7 @@ import './catalog.ts';
 import './acquisition-event.ts';
 import './node.ts';
 import './provider-resources.ts';
+import './node-cost.ts';
 import './audit-event.ts';
 import './provider-connection-subscriptions.ts';
 

@@ -7,8 +7,9 @@ import { builder } from './builder.ts';
 import { NodeHealthEnum, NodePhaseEnum } from './enums.ts';
 import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from './error-types.ts';
 import './acquisition-event.ts';
-import { LabelInput, LabelRef, labelEntries, labelsFromInput } from './labels.ts';
+import { LabelInput, LabelRef, labelEntries } from './labels.ts';
 import { paging } from './pagination.ts';
+import { ALTERNATIVES_DESCRIPTION, PlacementInput } from './placement-input.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 import { archiveNode, canRelease, cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
 import type { AuthenticatedContext } from '../context.ts';
@@ -181,6 +182,7 @@ const CreateNodeInput = builder.inputType('CreateNodeInput', {
     placementGroupId: t.id({ required: false, description: 'Placement group to put the server in (providerConnection.placementGroups).' }),
     publicIpv4: t.boolean({ required: false, description: 'Give the server a public IPv4 address (default true).' }),
     publicIpv6: t.boolean({ required: false, description: 'Give the server a public IPv6 network (default true). Without IPv4 and IPv6 at least one network is required.' }),
+    alternatives: t.field({ type: [PlacementInput], required: false, description: ALTERNATIVES_DESCRIPTION }),
   }),
 });
 
@@ -224,7 +226,6 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateNodeInput, required: true }) },
     errors: mutationErrors('CreateNode', ['input', 'notFound', 'conflict', 'provider', 'rateLimited']),
     resolve: typedErrors(async (_root, { input }, ctx) => {
-      const labels = labelsFromInput(input.labels);
       const node = await createNode(ctx.deps, actorOf(ctx), {
         providerConnectionId: String(input.providerConnectionId),
         name: input.name,
@@ -233,13 +234,14 @@ builder.mutationFields((t) => ({
         image: input.image,
         sshKeyNames: input.sshKeyNames ?? null,
         sshKeys: input.sshKeys ?? null,
-        labels,
         userData: input.userData ?? null,
         networkIds: input.networkIds?.map(String) ?? null,
         firewallIds: input.firewallIds?.map(String) ?? null,
         placementGroupId: input.placementGroupId === null || input.placementGroupId === undefined ? null : String(input.placementGroupId),
         publicIpv4: input.publicIpv4 ?? null,
         publicIpv6: input.publicIpv6 ?? null,
+        labels: input.labels ?? null,
+        alternatives: input.alternatives ?? null,
       });
       return { node };
     }),

@@ -32,6 +32,16 @@ graphql(`
   }
 `);
 
+/** Where a node went (after any capacity fallback) and what it costs. */
+graphql(`
+  fragment NodeCostFields on Node {
+    requestedServerType requestedLocation placementIndex serverCreatedAt
+    alternatives { serverType location }
+    price { location hourly { gross currency } monthly { gross currency } }
+    costSoFar { gross currency }
+  }
+`);
+
 /** What a node row and the node header show. */
 graphql(`
   fragment NodeFields on Node {
@@ -40,6 +50,7 @@ graphql(`
     labels { key value }
     providerConnection { id name }
     error { ...NodeErrorFields }
+    ...NodeCostFields
   }
 `);
 

@@ -12,6 +12,8 @@ import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
 import { EMPTY_NODE_RESOURCES, NodeResourcesFields, RESOURCE_FIELDS, nodeResourcesInput, type NodeResourcesValue } from './NodeResourcesFields.tsx';
+import { PlacementPrice } from '../components/PlacementPrice.tsx';
+import { AlternativesEditor, type PlacementChoice } from '../components/AlternativesEditor.tsx';
 
 const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image', ...RESOURCE_FIELDS] as const;
 const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
@@ -47,6 +49,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   const [serverTypeName, setServerTypeName] = useState('');
   const [imageName, setImageName] = useState('');
   const [resources, setResources] = useState<NodeResourcesValue>(EMPTY_NODE_RESOURCES);
+  const [alternatives, setAlternatives] = useState<PlacementChoice[]>([]);
   const [errors, setErrors] = useState<AppError[]>([]);
   const [creation, createNode] = useMutation(CREATE_NODE);
 
@@ -84,12 +87,27 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
   useEffect(() => setServerTypeName((current) => keepOrFirst(current, typeNames.split(' '))), [typeNames]);
   useEffect(() => setImageName((current) => keepOrFirst(current, imageNames.split(' '))), [imageNames]);
 
-  // "networkIds.1" and "labels.2.key" are shown at their field.
-  const { byField, general } = splitFieldErrors(errors.map((error) => ({ ...error, field: error.field?.replace(/\.\d+(\..*)?$/, '') ?? null })), FIELDS);
+  // "networkIds.1" and "labels.2.key" are shown at their field; fallback placements' errors keep their row.
+  const { byField, general: unplaced } = splitFieldErrors(
+    errors.map((error) => ({ ...error, field: error.field?.startsWith('alternatives.') ? error.field : (error.field?.replace(/\.\d+(\..*)?$/, '') ?? null) })),
+    FIELDS,
+  );
+  const isAlternativeError = (error: AppError) => error.field === 'alternatives' || (error.field?.startsWith('alternatives.') ?? false);
+  const general = unplaced.filter((error) => !isAlternativeError(error));
+  // Fallback placements belong to one connection's catalog.
+  useEffect(() => setAlternatives([]), [connectionId]);
 
   async function submit() {
     const result = await createNode({
-      input: { providerConnectionId: connectionId, name: name.trim(), location, serverType: serverTypeName, image: imageName, ...nodeResourcesInput(resources) },
+      input: {
+        providerConnectionId: connectionId,
+        name: name.trim(),
+        location,
+        serverType: serverTypeName,
+        image: imageName,
+        ...nodeResourcesInput(resources),
+        ...(alternatives.length > 0 ? { alternatives: alternatives.map((choice) => ({ location: choice.location, serverType: choice.serverType })) } : {}),
+      },
     });
     const outcome = mutationOutcome(result, result.data?.createNode);
     if (outcome.errors) {
@@ -157,6 +175,14 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
             </select>
           </Field>
         </div>
+        {catalog && <PlacementPrice serverTypes={catalog.serverTypes} serverType={serverTypeName} location={location} />}
+        <AlternativesEditor
+          catalog={catalog}
+          architecture={serverType?.architecture ?? null}
+          value={alternatives}
+          onChange={setAlternatives}
+          errors={unplaced.filter(isAlternativeError)}
+        />
         {catalogResult.fetching && <p className="muted small">Loading the catalog from the provider…</p>}
         <NodeResourcesFields connectionId={connectionId} value={resources} onChange={setResources} byField={byField} />
         <div className="actions">

@@ -15,6 +15,7 @@ import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { NodeResourcesSummary } from './NodeResourcesSummary.tsx';
+import { NodeCost } from '../components/NodeCost.tsx';
 
 function Heartbeat({ node }: { node: Node }) {
   if (!node.lastHeartbeatAt) return <>—</>;
@@ -182,6 +183,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title">Details</h2>
           <Facts node={node} />
+          <NodeCost node={node} />
         </section>
         <NodeResourcesSummary nodeId={node.id} connectionId={node.providerConnection.id} />
       </div>

@@ -10,6 +10,7 @@ import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useRefreshWhenLive } from '../session.tsx';
 import { CreateNodeForm } from './CreateNodeForm.tsx';
+import { RunRate } from '../components/RunRate.tsx';
 
 /** Nodes per page of the list. */
 const PAGE_SIZE = 50;
@@ -88,6 +89,7 @@ export function NodesPage() {
         <div>
           <h1>Nodes</h1>
           <p className="muted">Servers acquired through your provider connections, newest first.</p>
+          <RunRate changeKey={[...live.latest.values()].map((node) => `${node.id}:${node.lastEventSeq}`).join(' ')} liveDown={live.failure !== null} />
         </div>
         {!creating && <button type="button" onClick={() => setCreating(true)}>Create node</button>}
       </div>

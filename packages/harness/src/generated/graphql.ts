@@ -12,6 +12,8 @@ export type CancelNodeInput = {
 
 /** A node to acquire through a provider connection. serverType, location and image must exist in the connection’s catalog and fit together. */
 export type CreateNodeInput = {
+  /** At most 5 placements tried in order when the provider refuses the current one for capacity (PROVIDER_CAPACITY_UNAVAILABLE, PROVIDER_PLACEMENT_FAILED); each switch is an event on the timeline. Without them a capacity refusal fails the node. */
+  alternatives?: Array<PlacementInput> | null | undefined;
   /** Firewalls to apply to the server (providerConnection.firewalls). At most 10. */
   firewallIds?: Array<string | number> | null | undefined;
   /** e.g. ubuntu-24.04; its architecture must match the server type’s. */
@@ -102,7 +104,7 @@ export type EventKind =
   | 'PROGRESS'
   | 'RETRY';
 
-/** A label: key = optional DNS-subdomain prefix and "/", then a name of 1–63 letters, digits, "-", "_", "." (alphanumeric at both ends); value = empty or the same rule as the name. The prefixes "hangar.dev/" and "hetzner.cloud/" are reserved. */
+/** A label, checked by the rules of the connection’s provider (Hetzner: key = optional DNS-subdomain prefix and "/", then a name of 1–63 letters, digits, "-", "_", "." (alphanumeric at both ends); value = empty or the same rule as the name; "hetzner.cloud/" is reserved). The prefix "hangar.dev/" is Hangar’s. */
 export type LabelInput = {
   key: string;
   value: string;
@@ -132,6 +134,14 @@ export type NodePhase =
   | 'VALIDATING'
   | 'WAITING_FOR_READINESS'
   | 'WAITING_FOR_SERVER';
+
+/** Where else a node may go when the provider refuses for capacity: a server type, a location or both (the other one is the requested one). Checked against the catalog like the request. */
+export type PlacementInput = {
+  /** e.g. nbg1; defaults to the requested location. */
+  location?: string | null | undefined;
+  /** e.g. cx32; defaults to the requested server type. */
+  serverType?: string | null | undefined;
+};
 
 export type ProviderKind =
   | 'HETZNER';
