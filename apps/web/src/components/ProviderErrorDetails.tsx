@@ -1,3 +1,4 @@
+import { forPeople } from '../words.ts';
 import type { ProviderErrorFieldsFragment as Details } from '../graphql/generated/graphql.ts';
 
 /**
@@ -7,11 +8,11 @@ import type { ProviderErrorFieldsFragment as Details } from '../graphql/generate
 export function ProviderErrorDetails({ provider, shownMessage }: { provider: Details; shownMessage?: string }) {
   return (
     <dl className="provider-details" aria-label="Provider details">
-      {provider.message !== shownMessage && (<><dt>Provider answer</dt><dd>{provider.message}</dd></>)}
+      {provider.message !== shownMessage && (<><dt>Provider answer</dt><dd>{forPeople(provider.message)}</dd></>)}
       {provider.providerCode && (<><dt>Provider code</dt><dd><code>{provider.providerCode}</code></dd></>)}
       {provider.httpStatus !== null && (<><dt>HTTP status</dt><dd>{provider.httpStatus}</dd></>)}
       {provider.requestId && (<><dt>Request id</dt><dd><code>{provider.requestId}</code></dd></>)}
-      <dt>Retryable</dt>
+      <dt>Retrying may succeed</dt>
       <dd>{provider.retryable ? 'yes' : 'no'}</dd>
     </dl>
   );

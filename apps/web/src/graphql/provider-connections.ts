@@ -16,7 +16,7 @@ graphql(`
   fragment CatalogFields on ProviderCatalog {
     fetchedAt
     locations { name description country city }
-    serverTypes { name cores memoryGb diskGb architecture locations deprecated }
+    serverTypes { name cores memoryGb diskGb architecture locations deprecated prices { location hourly { gross currency } monthly { gross currency } } }
     images { name description architecture }
   }
 `);

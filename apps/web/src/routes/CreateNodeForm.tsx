@@ -10,6 +10,7 @@ type Image = ProviderCatalog['images'][number];
 import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
+import { CREDENTIAL_LABELS } from '../words.ts';
 import { Field } from '../components/Field.tsx';
 
 const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image'] as const;
@@ -124,7 +125,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
             <select name="providerConnectionId" value={connectionId} onChange={(event) => setConnectionId(event.target.value)} required>
               {usable.map((connection) => (
                 <option key={connection.id} value={connection.id}>
-                  {connection.name}{connection.credentialStatus === 'VALID' ? '' : ` (${connection.credentialStatus})`}
+                  {connection.name}{connection.credentialStatus === 'VALID' ? '' : ` (${CREDENTIAL_LABELS[connection.credentialStatus].toLowerCase()})`}
                 </option>
               ))}
             </select>

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useClient, useMutation, useQuery } from 'urql';
 import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE, STORED_EVENTS_PAGE_SIZE } from '../graphql/nodes.ts';
 import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError, fromStoredError, mutationOutcome, type AppError } from '../errors.ts';
@@ -8,12 +8,15 @@ import { useLiveEntities, usePollingFallback } from '../live.ts';
 import { useNodeEvents } from '../node-events.ts';
 import { isTerminalPhase } from '@hangar/domain/phases';
 import { nodeActions } from '../phases.ts';
-import { Link } from '../router.tsx';
-import { useRefreshWhenLive } from '../session.tsx';
+import { Link, usePageTitle } from '../router.tsx';
+import { PHASE_LABELS } from '../words.ts';
+import { useCatchUpOnReconnect } from '../session.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
 import { Timeline } from '../components/Timeline.tsx';
+import { ConfirmButton } from '../components/ConfirmDialog.tsx';
+import { ServerCost } from '../components/ServerCost.tsx';
 
 function Heartbeat({ node }: { node: Node }) {
   if (!node.lastHeartbeatAt) return <>—</>;
@@ -48,7 +51,7 @@ function Facts({ node }: { node: Node }) {
       <dd>{node.ipv4 ? <code>{node.ipv4}</code> : '—'}</dd>
       <dt>IPv6</dt>
       <dd>{node.ipv6 ? <code>{node.ipv6}</code> : '—'}</dd>
-      <dt>Attempt</dt>
+      <dt>Acquisition attempt</dt>
       <dd>{node.attempt}</dd>
       <dt>Created</dt>
       <dd>{formatDateTime(node.createdAt)}</dd>
@@ -63,7 +66,20 @@ function Facts({ node }: { node: Node }) {
   );
 }
 
-/** Cancel / retry / release, offered by phase; the API's CONFLICT explains a refusal. */
+/** "server web-1 (cx22 in fsn1)": the server an action is about, by the names a person knows. */
+function ServerName({ node }: { node: Node }) {
+  return (
+    <>
+      server <strong>{node.providerServerName ?? node.name}</strong> ({node.serverType} in {node.location}
+      {node.ipv4 ? <>, <code>{node.ipv4}</code></> : null})
+    </>
+  );
+}
+
+/**
+ * Cancel / retry / release, offered by phase; the API's CONFLICT explains a refusal. Cancel and
+ * release delete a server: each asks first, naming the server and what it costs.
+ */
 function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => void }) {
   const [errors, setErrors] = useState<AppError[]>([]);
   const [cancelState, cancel] = useMutation(CANCEL_NODE);
@@ -84,6 +100,7 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
     }
   }
   const input = { input: { id: node.id } };
+  const cost = <ServerCost connectionId={node.providerConnection.id} serverType={node.serverType} location={node.location} />;
 
   if (!cancelling && !allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
   return (
@@ -91,9 +108,22 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
       <div className="actions">
         {cancelling && <span className="muted" data-testid="cancelling">Cancelling: deleting the server…</span>}
         {allowed.cancel && (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void run(async () => { const r = await cancel(input); return mutationOutcome(r, r.data?.cancelNode); })}>
-            Cancel acquisition
-          </button>
+          <ConfirmButton
+            label="Cancel acquisition"
+            className="secondary"
+            disabled={busy}
+            title={`Cancel the acquisition of ${node.name}?`}
+            confirmLabel="Cancel acquisition"
+            busyLabel="Cancelling…"
+            cancelLabel="Keep acquiring"
+            onConfirm={() => run(async () => { const r = await cancel(input); return mutationOutcome(r, r.data?.cancelNode); })}
+          >
+            <p>
+              Hangar stops acquiring <strong>{node.name}</strong> and deletes any server already created for it
+              ({node.serverType} in {node.location}). Billing for that server stops once it is deleted.
+            </p>
+            <p>If you keep acquiring, the server stays yours. {cost}</p>
+          </ConfirmButton>
         )}
         {allowed.retry && (
           <button type="button" disabled={busy} onClick={() => void run(async () => { const r = await retry(input); return mutationOutcome(r, r.data?.retryNode); })}>
@@ -101,9 +131,21 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
           </button>
         )}
         {allowed.release && (
-          <button type="button" className="secondary danger-text" disabled={busy} onClick={() => void run(async () => { const r = await release(input); return mutationOutcome(r, r.data?.releaseNode); })}>
-            Release (delete server)
-          </button>
+          <ConfirmButton
+            label="Release (delete server)"
+            className="secondary danger-text"
+            disabled={busy}
+            title={`Release ${node.name} and delete its server?`}
+            confirmLabel="Delete server"
+            busyLabel="Releasing…"
+            onConfirm={() => run(async () => { const r = await release(input); return mutationOutcome(r, r.data?.releaseNode); })}
+          >
+            <p>
+              Hangar deletes <ServerName node={node} /> at the provider. Everything on its disk and its addresses are
+              lost for good; billing stops once it is deleted.
+            </p>
+            <p>Keeping it keeps it billing. {cost}</p>
+          </ConfirmButton>
         )}
       </div>
       <ErrorList errors={errors} />
@@ -132,7 +174,18 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   const restartKey = node ? `${node.attempt}:${isTerminalPhase(node.phase) ? 'resting' : 'moving'}` : '';
   const stream = useNodeEvents(nodeId, data?.node?.events.nodes, restartKey);
   usePollingFallback(stream.failure !== null, refresh);
-  useRefreshWhenLive(refresh);
+  // After a reconnect: read the node again (facts, lastEventSeq), and count the page caught up
+  // once the resumed timeline holds every event up to that seq: no gap behind a "Live".
+  const client = useClient();
+  const { reachSeq } = stream;
+  const catchUp = useCallback(async () => {
+    const result = await client.query(NODE_QUERY, { id: nodeId, events: STORED_EVENTS_PAGE_SIZE }, { requestPolicy: 'network-only' }).toPromise();
+    const fresh = result.data?.node;
+    if (!fresh) return;
+    keepNewer(fresh);
+    await reachSeq(fresh.lastEventSeq);
+  }, [client, nodeId, keepNewer, reachSeq]);
+  useCatchUpOnReconnect(catchUp);
 
   // Without the change feed, read the node again whenever the timeline enters a phase (IPs, error).
   const lastPhaseEntry = stream.events.findLast((event) => event.kind === 'PHASE_ENTERED')?.seq ?? 0;
@@ -140,6 +193,16 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   useEffect(() => {
     if (changeFeedDown && lastPhaseEntry > 0) refresh();
   }, [changeFeedDown, lastPhaseEntry, refresh]);
+
+  usePageTitle(node ? `${node.name} · Nodes` : error ? 'Node not available' : null);
+  // Announced to screen readers as it changes (not on the first read): "web-1 is now Ready".
+  const [announcement, setAnnouncement] = useState('');
+  const seenPhase = useRef<string | null>(null);
+  useEffect(() => {
+    if (!node) return;
+    if (seenPhase.current !== null && seenPhase.current !== node.phase) setAnnouncement(`${node.name} is now ${PHASE_LABELS[node.phase]}.`);
+    seenPhase.current = node.phase;
+  }, [node]);
 
   if (error) {
     return (
@@ -154,9 +217,10 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   return (
     <>
       <p><Link to="/nodes">← Nodes</Link></p>
+      <p className="visually-hidden" aria-live="polite" data-testid="phase-announcement">{announcement}</p>
       <div className="page-header">
         <div>
-          <h1 className="node-title">{node.name} <PhaseBadge phase={node.phase} /></h1>
+          <h1 className="node-title" tabIndex={-1}>{node.name} <PhaseBadge phase={node.phase} /></h1>
           <p className="muted small">Node <code>{node.id}</code></p>
         </div>
         <Actions node={node} onChanged={keepNewer} />

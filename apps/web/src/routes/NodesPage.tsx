@@ -1,14 +1,14 @@
 import { useCallback, useState } from 'react';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { NODE_CHANGED, NODES_QUERY } from '../graphql/nodes.ts';
 import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
-import { Link } from '../router.tsx';
+import { Link, usePageTitle } from '../router.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { useRefreshWhenLive } from '../session.tsx';
+import { useCatchUpOnReconnect } from '../session.tsx';
 import { CreateNodeForm } from './CreateNodeForm.tsx';
 
 /** Nodes per page of the list. */
@@ -55,7 +55,13 @@ function NodesChunk({ after, latest, liveDown, onMore }: {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: NODES_QUERY, variables: { first: PAGE_SIZE, after }, context: NODES_CONTEXT, requestPolicy: 'cache-and-network' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(liveDown, refresh);
-  useRefreshWhenLive(refresh);
+  // nodeChanged has no cursor: after a reconnect the page is read again (same key, so this
+  // answer replaces what the table shows), and the header says "Live" once it arrived.
+  const client = useClient();
+  const catchUp = useCallback(async () => {
+    await client.query(NODES_QUERY, { first: PAGE_SIZE, after }, { ...NODES_CONTEXT, requestPolicy: 'network-only' }).toPromise();
+  }, [client, after]);
+  useCatchUpOnReconnect(catchUp);
   const listed = data?.nodes.nodes ?? [];
   const newest = listed[0]?.createdAt ?? '';
   const nodes = overlay(listed, latest, { newAt: 'start', admit: (node) => after === null && node.createdAt >= newest });
@@ -82,11 +88,12 @@ export function NodesPage() {
   const [creating, setCreating] = useState(false);
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const live = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
+  usePageTitle('Nodes');
   return (
     <>
       <div className="page-header">
         <div>
-          <h1>Nodes</h1>
+          <h1 tabIndex={-1}>Nodes</h1>
           <p className="muted">Servers acquired through your provider connections, newest first.</p>
         </div>
         {!creating && <button type="button" onClick={() => setCreating(true)}>Create node</button>}

@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { CONNECTIONS_PAGE_SIZE, PROVIDER_CONNECTION_CHANGED, PROVIDER_CONNECTIONS_QUERY } from '../graphql/provider-connections.ts';
 import { fromOperationError } from '../errors.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
+import { usePageTitle } from '../router.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { useRefreshWhenLive } from '../session.tsx';
+import { useCatchUpOnReconnect } from '../session.tsx';
 import { ConnectProviderForm } from './ConnectProviderForm.tsx';
 import { ProviderConnectionCard } from './ProviderConnectionCard.tsx';
 
@@ -16,9 +17,15 @@ export function ProvidersPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, variables: { first: CONNECTIONS_PAGE_SIZE }, context: CONNECTIONS_CONTEXT, requestPolicy: 'cache-and-network' });
   const live = useLiveEntities(PROVIDER_CONNECTION_CHANGED, (event) => event.providerConnectionChanged);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
+  usePageTitle('Providers');
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(live.failure !== null, refresh);
-  useRefreshWhenLive(refresh);
+  // providerConnectionChanged has no cursor: after a reconnect the list is read again.
+  const client = useClient();
+  const catchUp = useCallback(async () => {
+    await client.query(PROVIDER_CONNECTIONS_QUERY, { first: CONNECTIONS_PAGE_SIZE }, { ...CONNECTIONS_CONTEXT, requestPolicy: 'network-only' }).toPromise();
+  }, [client]);
+  useCatchUpOnReconnect(catchUp);
 
   const connections = overlay(data?.providerConnections.nodes ?? [], live.latest, { newAt: 'end', removed });
 
@@ -26,7 +33,7 @@ export function ProvidersPage() {
     <>
       <div className="page-header">
         <div>
-          <h1>Providers</h1>
+          <h1 tabIndex={-1}>Providers</h1>
           <p className="muted">Cloud accounts Hangar acquires nodes from. Their status comes from a live call to the provider.</p>
         </div>
       </div>
