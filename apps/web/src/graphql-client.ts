@@ -73,7 +73,7 @@ function waitOrOnline(ms: number): Promise<void> {
 
 /**
  * One session for one API token: queries and mutations over HTTP, subscriptions over one
- * graphql-ws socket opened at sign-in and kept for the whole session (navigating between pages
+ * graphql-ws socket opened with the first subscription and kept for the whole session (navigating between pages
  * closes and opens subscriptions, never the socket, so the indicator does not flicker).
  */
 export function createGraphQLSession(token: string): GraphQLSession {
@@ -89,7 +89,11 @@ export function createGraphQLSession(token: string): GraphQLSession {
     status = next;
     for (const listener of statusListeners) listener();
   };
-  const ws = createWsClient({
+  // The socket opens with the first subscription (after the token was accepted) and stays open
+  // for the rest of the session: lazy: false keeps it, and reconnects it, with no subscription.
+  let ws: ReturnType<typeof createWsClient> | null = null;
+  const socket = () => (ws ??= openSocket());
+  const openSocket = () => createWsClient({
     url: wsUrl,
     connectionParams: { authorization: `Bearer ${token}` },
     lazy: false,
@@ -115,7 +119,7 @@ export function createGraphQLSession(token: string): GraphQLSession {
       ping: (received) => {
         if (received) return;
         clearTimeout(pongTimer);
-        pongTimer = setTimeout(() => ws.terminate(), PONG_TIMEOUT_MS);
+        pongTimer = setTimeout(() => ws?.terminate(), PONG_TIMEOUT_MS);
       },
       pong: (received) => { if (received) clearTimeout(pongTimer); },
       closed: () => {
@@ -128,7 +132,7 @@ export function createGraphQLSession(token: string): GraphQLSession {
   });
   // The browser knows first that the network is gone: drop the socket at once (it would
   // otherwise look open until the keep-alive notices).
-  const onOffline = () => ws.terminate();
+  const onOffline = () => ws?.terminate();
   window.addEventListener('offline', onOffline);
   const client = new Client({
     url: '/graphql',
@@ -138,7 +142,7 @@ export function createGraphQLSession(token: string): GraphQLSession {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+          subscribe: (sink) => ({ unsubscribe: socket().subscribe({ ...request, query: request.query ?? '' }, sink) }),
         }),
       }),
     ],
@@ -161,7 +165,8 @@ export function createGraphQLSession(token: string): GraphQLSession {
         window.removeEventListener('offline', onOffline);
         statusListeners.clear();
         catchUps.clear();
-        void ws.dispose();
+        // dispose() rejects when the socket was refused meanwhile: nothing is left to close then.
+        void Promise.resolve(ws?.dispose()).catch(() => undefined);
       },
     },
   };

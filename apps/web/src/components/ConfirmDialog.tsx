@@ -39,13 +39,20 @@ export function ConfirmButton({ label, className, disabled, title, confirmLabel,
     }
   }, [open]);
 
+  // Focus goes back to the opener; if the action removed it (or this whole component: a deleted
+  // card), to the page's heading, never to nowhere.
+  const restoreFocus = () => {
+    if (opener.current?.isConnected) opener.current.focus();
+    else document.querySelector<HTMLElement>('main h1')?.focus();
+  };
+  useEffect(() => () => {
+    if (dialog.current?.open || document.activeElement === document.body) setTimeout(restoreFocus);
+  }, []);
+
   function close() {
     setOpen(false);
-    // The opener may be gone (the action changed what the page offers): focus the heading.
-    queueMicrotask(() => {
-      if (opener.current?.isConnected) opener.current.focus();
-      else document.querySelector<HTMLElement>('main h1')?.focus();
-    });
+    // After React applied what the action changed (the opener may be gone by then).
+    setTimeout(restoreFocus);
   }
 
   async function confirm() {

@@ -23,7 +23,7 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
   const [errors, setErrors] = useState<AppError[]>([]);
   const [validation, validate] = useMutation(VALIDATE_PROVIDER_CONNECTION);
   const [rotation, rotate] = useMutation(ROTATE_PROVIDER_TOKEN);
-  const [deletion, remove] = useMutation(DELETE_PROVIDER_CONNECTION);
+  const [, remove] = useMutation(DELETE_PROVIDER_CONNECTION);
   const { byField, general } = splitFieldErrors(errors, mode === 'rotate' ? ['token'] : []);
   const statusError = connection.credentialStatus !== 'VALID' && connection.credentialError ? connection.credentialError : null;
 

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectHetzner, connectionCard, createNodeInBrowser, createSimProject, navLink, screenshot, seriousAccessibilityViolations, startWebStack, waitForStep } from './stack.ts';
+
+// Trust: destructive actions ask first (naming the server and its price), words for people,
+// page titles, focus, announcements and an axe-core check of each main page, in real Chromium
+// against the real stack (stack.ts).
+
+const stack = startWebStack({ signIn: true });
+const dialog = () => stack.page.getByRole('dialog');
+
+/** The page's visible text without the error-code references: no API or enum name may appear in it. */
+async function apiNamesInText(): Promise<string[]> {
+  const text = await stack.page.evaluate(() => {
+    const copy = document.body.cloneNode(true) as HTMLElement;
+    for (const reference of copy.querySelectorAll('.error-ref')) reference.remove();
+    return copy.innerText;
+  });
+  return text.match(/\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:QUEUED|VALIDATING|PROVISIONING|READY|FAILED|CANCELLED|RELEASING|RELEASED|VALID|INVALID|UNCHECKED)\b|\((?:release|retry|cancel|archive|create)Node\)|\(rotateProviderToken\)/g) ?? [];
+}
+
+/** The text of the element that has the focus. */
+const focused = () => stack.page.evaluate(() => document.activeElement?.textContent ?? '');
+
+beforeAll(async () => {
+  await connectHetzner('hetzner-main', stack.simToken);
+  await connectionCard('hetzner-main').locator('[data-status="VALID"]').waitFor();
+});
+
+describe('confirmation before deleting a server', () => {
+  it('release asks first: names the server and its hourly price; Escape keeps it, focus returns; confirming by keyboard releases', async () => {
+    const { page, api } = stack;
+    const nodeId = await createNodeInBrowser('keep-me');
+    await waitForStep('READY', 'done');
+    expect(await page.title()).toBe('keep-me · Nodes · Hangar');
+    const release = page.getByRole('button', { name: 'Release (delete server)' });
+    await release.click();
+    await dialog().waitFor();
+    const text = await dialog().textContent();
+    const server = await api.testDb.db.node.findUniqueOrThrow({ where: { id: nodeId } });
+    expect(text).toContain(server.providerServerName!);
+    expect(text).toContain('cx22 in fsn1');
+    // The price comes from the connection's catalog (the simulator's Hetzner prices).
+    expect(await dialog().getByTestId('server-cost').textContent()).toMatch(/costs .*\d.* an hour \(at most .*\d.* a month/);
+    // The safe choice has the focus.
+    expect(await focused()).toBe('Keep it');
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+    await screenshot('20-release-confirm');
+
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'hidden' });
+    expect(await focused()).toBe('Release (delete server)');
+    expect((await api.testDb.db.node.findUniqueOrThrow({ where: { id: nodeId } })).phase).toBe('READY');
+
+    // Keyboard only: Enter on the focused button opens, Shift+Tab reaches the confirm button, Enter confirms.
+    await page.keyboard.press('Enter');
+    await dialog().waitFor();
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('Delete server');
+    await page.keyboard.press('Enter');
+    await waitForStep('RELEASED', 'done');
+    // The phase change is announced to screen readers.
+    expect(await page.getByTestId('phase-announcement').textContent()).toMatch(/keep-me is now (Releasing|Released)/);
+  });
+
+  it('deleting a connection asks first and names it; Keep it changes nothing', async () => {
+    const { page } = stack;
+    const other = await createSimProject('to-delete');
+    await connectHetzner('to-delete', other.token);
+    const card = connectionCard('to-delete');
+    await card.locator('[data-status="VALID"]').waitFor();
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await dialog().waitFor();
+    expect(await dialog().textContent()).toMatch(/to-delete.*Hetzner Cloud.*bills by the hour/s);
+    await dialog().getByRole('button', { name: 'Keep it' }).click();
+    await dialog().waitFor({ state: 'hidden' });
+    expect(await card.count()).toBe(1);
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await dialog().getByRole('button', { name: 'Delete connection' }).click();
+    await card.waitFor({ state: 'detached' });
+    // The card is gone: focus goes to the page's heading, not lost on the body.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+});
+
+describe('words, titles and accessibility', () => {
+  it('each main page has its title, no API or enum names in its text, and no serious axe violation', async () => {
+    const { page } = stack;
+    await navLink('Providers').click();
+    await page.getByRole('heading', { name: 'Providers' }).waitFor();
+    expect(await page.title()).toBe('Providers · Hangar');
+    // Navigating moves the focus to the new page's heading.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Providers');
+    expect(await apiNamesInText()).toEqual([]);
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+
+    await navLink('Nodes').click();
+    await page.locator('tr[data-node-name="keep-me"] [data-phase="RELEASED"]').waitFor();
+    expect(await page.title()).toBe('Nodes · Hangar');
+    expect(await apiNamesInText()).toEqual([]);
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+
+    await page.getByRole('link', { name: 'keep-me' }).click();
+    await waitForStep('RELEASED', 'done');
+    expect(await apiNamesInText()).toEqual([]);
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.title()).toBe('Sign in · Hangar');
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+    await page.getByLabel('API token').fill(stack.api.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('organization').waitFor();
+  });
+});
