@@ -93,15 +93,25 @@ export function startWebStack(options: { signIn?: boolean } = {}): WebStack {
     const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     stack.context = context;
     context.setDefaultTimeout(UI_TIMEOUT_MS);
-    // Lets a test drop the page's WebSocket the way a network failure would (nothing else changes).
+    // Lets a test drop the page's WebSocket the way a network failure would (hangarTestSockets),
+    // or make the server's pongs vanish while the socket looks open (hangarSwallowPongs = true).
     await context.addInitScript(() => {
       const Native = window.WebSocket;
       const sockets: WebSocket[] = [];
-      Object.assign(window, { hangarTestSockets: sockets });
+      Object.assign(window, { hangarTestSockets: sockets, hangarSwallowPongs: false });
+      const swallowing = () => (window as unknown as { hangarSwallowPongs: boolean }).hangarSwallowPongs;
       window.WebSocket = class extends Native {
         constructor(url: string | URL, protocols?: string | string[]) {
           super(url, protocols);
           sockets.push(this);
+          const native = Object.getOwnPropertyDescriptor(Native.prototype, 'onmessage')!;
+          Object.defineProperty(this, 'onmessage', {
+            get: () => native.get!.call(this) as unknown,
+            set: (handler: ((event: MessageEvent) => unknown) | null) => native.set!.call(this, handler && ((event: MessageEvent) => {
+              if (swallowing() && typeof event.data === 'string' && event.data.includes('"pong"')) return;
+              return handler.call(this, event);
+            })),
+          });
         }
       };
     });
