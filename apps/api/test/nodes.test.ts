@@ -30,7 +30,7 @@ async function graphql<T = Record<string, unknown>>(query: string, variables: Re
   return (await response.json()) as Result<T>;
 }
 
-const NODE_FIELDS = 'id name phase attempt providerServerId ipv4 ipv6 readyAt cancelRequestedAt releasedAt heartbeatOverdue error { code message retryable hint provider { code providerCode httpStatus } }';
+const NODE_FIELDS = 'id name phase attempt providerServerId ipv4 ipv6 readyAt cancelRequestedAt releasedAt health canRelease archivedAt error { code message retryable hint provider { code providerCode httpStatus } }';
 const CREATE = `mutation($input: CreateNodeInput!) { createNode(input: $input) { ... on CreateNodePayload { node { ${NODE_FIELDS} } } ${errorSelection({ validation: true, conflict: true, provider: true })} } }`;
 type NodePayload = { node: Record<string, unknown> & { id: string } };
 
@@ -184,13 +184,13 @@ describe('organization scoping', () => {
 describe('an acquisition through the API', () => {
   it('createNode → READY → releaseNode → RELEASED, with the state conflicts a person can hit', async () => {
     const { node } = payloadOf<NodePayload>(await graphql(CREATE, { input: input({ labels: [{ key: 'team', value: 'api' }, { key: 'example.com/tier', value: '' }] }) }), 'createNode');
-    expect(node).toMatchObject({ phase: 'QUEUED', attempt: 1, error: null, heartbeatOverdue: false });
+    expect(node).toMatchObject({ phase: 'QUEUED', attempt: 1, error: null, health: null, canRelease: false, archivedAt: null });
     const id = node.id;
     const labels = await graphql<{ node: { labels: unknown } }>('query($id: ID!) { node(id: $id) { labels { key value } } }', { id });
     expect(labels.data?.node.labels).toEqual([{ key: 'example.com/tier', value: '' }, { key: 'team', value: 'api' }]);
 
     const ready = await pollPhase(id, 'READY');
-    expect(ready).toMatchObject({ heartbeatOverdue: false, error: null });
+    expect(ready).toMatchObject({ health: 'HEALTHY', canRelease: true, error: null });
     expect(ready.ipv4).toEqual(expect.any(String));
     expect(ready.ipv6).toEqual(expect.any(String));
     const { nodes: events, totalCount } = ready.events as { totalCount: number; nodes: Array<{ kind: string; phase: string }> };

@@ -330,7 +330,10 @@ describe('nodeChanged and providerConnectionChanged', () => {
   it('streams a provider connection’s new credential status', async () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; credentialStatus: string }> = [];
-    const dispose = client.subscribe({ query: 'subscription { providerConnectionChanged { id credentialStatus } }' }, { next: (result) => seen.push((result.data as { providerConnectionChanged: { id: string; credentialStatus: string } }).providerConnectionChanged), error: () => undefined, complete: () => undefined });
+    const dispose = client.subscribe(
+      { query: 'subscription { providerConnectionChanged { providerConnection { id credentialStatus } } }' },
+      { next: (result) => seen.push((result.data as { providerConnectionChanged: { providerConnection: { id: string; credentialStatus: string } } }).providerConnectionChanged.providerConnection), error: () => undefined, complete: () => undefined },
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     // What the provider-connections use cases do on a live check: update and NOTIFY in one transaction.
     await api.testDb.db.$transaction(async (tx) => {

@@ -11,11 +11,11 @@ export const POLL_FALLBACK_INTERVAL_MS = 5_000;
  */
 export function useLiveEntities<Data, T extends { id: string }>(
   query: TypedDocumentNode<Data, Record<string, never>>,
-  select: (data: Data) => T,
+  select: (data: Data) => T | null,
 ): { latest: ReadonlyMap<string, T>; failure: AppError | null } {
   const [{ data, error }] = useSubscription<Data, ReadonlyMap<string, T>>({ query }, (previous = new Map(), event) => {
     const entity = select(event);
-    return new Map(previous).set(entity.id, entity);
+    return entity === null ? previous : new Map(previous).set(entity.id, entity);
   });
   return { latest: data ?? new Map(), failure: error ? fromOperationError(error) : null };
 }

@@ -107,7 +107,7 @@ describe('GraphiQL', () => {
     const connection = await createConnection(api.deps, { organizationId: api.organizationId, apiTokenId: null }, {
       name: 'watched-in-graphiql', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1`,
     });
-    await openGraphiQL('subscription { providerConnectionChanged { name credentialStatus } }');
+    await openGraphiQL('subscription { providerConnectionChanged { deleted providerConnection { name credentialStatus } } }');
     await page.locator('.graphiql-execute-button').click();
     // The subscription is live once graphql-ws sent it (after connection_init with the header).
     await expect.poll(() => sentFrames.some((frame) => frame.type === 'subscribe' && String(frame.payload?.query).includes('providerConnectionChanged')), { timeout: UI_TIMEOUT_MS }).toBe(true);

@@ -16,5 +16,7 @@ export interface JobDefinition<Data extends object = object> {
    */
   queue?: Omit<Queue, 'name'>;
   /** How a worker polls this queue and refreshes heartbeats (pg-boss work options, without localConcurrency). */
-  work?: Omit<WorkOptions, 'localConcurrency' | 'batchSize'>;
+  work?: Omit<WorkOptions, 'localConcurrency' | 'batchSize'> | ((deps: CoreDeps) => Omit<WorkOptions, 'localConcurrency' | 'batchSize'>);
+  /** Run once when the worker starts, after the queue and its handler are set up. */
+  start?: (deps: CoreDeps) => Promise<void>;
 }

@@ -16,11 +16,13 @@ export function buildWorker(deps: CoreDeps): Worker {
     async start() {
       for (const job of JOBS) {
         await deps.boss.createQueue(job.name, job.queue);
-        await deps.boss.work(job.name, { ...job.work, localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
+        const work = typeof job.work === 'function' ? job.work(deps) : job.work;
+        await deps.boss.work(job.name, { ...work, localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
           for (const one of jobs) await job.handler(deps, one as never);
         });
         started.push(job.name);
         if (job.schedule) await deps.boss.schedule(job.name, job.schedule);
+        if (job.start) await job.start(deps);
       }
     },
     async stop() {

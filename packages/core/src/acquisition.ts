@@ -466,7 +466,8 @@ async function cleanUp(deps: CoreDeps, node: Node, reason: string, signal: Abort
   const scope = cleanupScope(deps, node, connection, signal);
   const started = Date.now();
   try {
-    await deleteNodeServers(scope, openConnectionAdapter(deps, connection), reason);
+    const { deleted, verified } = await deleteNodeServers(scope, openConnectionAdapter(deps, connection), reason, node.providerServerId);
+    if (deleted.length === 0 && node.providerServerId !== null) await note(deps, node.id, { phase: node.phase, kind: 'INFO', message: `no server to delete (${verified})` });
     return null;
   } catch (error) {
     if (!(error instanceof StepFailure) && !(error instanceof Interrupted)) throw error;

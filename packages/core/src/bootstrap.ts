@@ -27,17 +27,13 @@ import type { CoreDeps } from './deps.ts';
 import { PHASE_DEADLINES_MS } from './deadlines.ts';
 import { appendEvent } from './event-log.ts';
 import { enterPhase, lockNode } from './node-state.ts';
+import { heartbeatIntervalMs, refreshNodeHealth } from './node-health.ts';
 
 /** Visible prefix of registration tokens (recognisable in a leak scan). */
 export const REGISTRATION_TOKEN_PREFIX = 'rt_';
 /** Visible prefix of node credentials. */
 export const NODE_CREDENTIAL_PREFIX = 'nc_';
 const SECRET_BYTES = 32;
-/** How often a machine sends a heartbeat (scaled by deadlineScale, never below the minimum). */
-export const HEARTBEAT_INTERVAL_MS = 15_000;
-export const HEARTBEAT_INTERVAL_MIN_MS = 100;
-/** A READY node whose last heartbeat is older than this many intervals is shown as overdue. */
-export const HEARTBEAT_OVERDUE_INTERVALS = 3;
 /** Where the bootstrap keeps its configuration on the machine. */
 export const BOOTSTRAP_CONFIG_PATH = '/etc/hangar/bootstrap.json';
 /** Version of the bootstrap document (the `hangarBootstrap` key). */
@@ -80,17 +76,7 @@ export function registrationExpiresAt(config: Pick<HangarConfig, 'deadlineScale'
   return new Date(now + Math.ceil(windowMs));
 }
 
-/** The heartbeat interval machines are told to keep. */
-export function heartbeatIntervalMs(config: Pick<HangarConfig, 'deadlineScale'>): number {
-  return Math.max(HEARTBEAT_INTERVAL_MIN_MS, Math.round(HEARTBEAT_INTERVAL_MS * Math.min(1, config.deadlineScale)));
-}
-
-/** Whether a READY node's heartbeats stopped (last one older than HEARTBEAT_OVERDUE_INTERVALS intervals). */
-export function heartbeatOverdue(node: Pick<Node, 'phase' | 'lastHeartbeatAt'>, config: Pick<HangarConfig, 'deadlineScale'>, now: number = Date.now()): boolean {
-  if (node.phase !== 'READY') return false;
-  const last = node.lastHeartbeatAt?.getTime() ?? 0;
-  return now - last > HEARTBEAT_OVERDUE_INTERVALS * heartbeatIntervalMs(config);
-}
+export { heartbeatIntervalMs };
 
 /** The bootstrap document as one line of JSON (the agent and the simulator read it). */
 export function bootstrapLine(apiUrl: string, registrationToken: string): string {
@@ -272,9 +258,14 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
   if (!found) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
   if (GONE_PHASES.includes(found.phase)) throw new AgentError(410, 'MACHINE_NOT_WANTED', `node is ${found.phase}; this machine is not wanted any more`);
 
-  // Steady state (READY): one plain update, no lock and no event per heartbeat.
+  // Steady state (READY and HEALTHY): one plain update, no lock and no event per heartbeat.
+  // A READY node that was OVERDUE or LOST is HEALTHY again at once, with its HEALTH event.
   if (found.phase === 'READY') {
-    await deps.db.node.updateMany({ where: { id: found.id, phase: 'READY' }, data: { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy } });
+    const { count } = await deps.db.node.updateMany({ where: { id: found.id, phase: 'READY', health: 'HEALTHY' }, data: { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy } });
+    if (count === 0) {
+      await deps.db.node.updateMany({ where: { id: found.id, phase: 'READY' }, data: { lastHeartbeatAt: now, lastHeartbeatHealthy: healthy } });
+      await refreshNodeHealth(deps, found.id);
+    }
     return { nodeId: found.id, phase: 'READY', heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
   }
   const phase = await deps.db.$transaction(async (tx) => {

@@ -45,7 +45,16 @@ export interface HangarConfig {
    */
   providerEndpoints: readonly string[];
   rateLimits: RateLimits;
+  /**
+   * How often the node_health job looks at READY nodes' heartbeats, in ms
+   * (HANGAR_NODE_HEALTH_CHECK_SECONDS): a node whose heartbeats stop gets a HEALTH event within
+   * one such interval after it becomes overdue. Tests shorten it.
+   */
+  nodeHealthCheckMs: number;
 }
+
+/** Default of HANGAR_NODE_HEALTH_CHECK_SECONDS. */
+export const DEFAULT_NODE_HEALTH_CHECK_SECONDS = 15;
 
 /** What a launcher (scripts/start.ts, the CLI, test processes) needs besides HangarConfig. */
 export interface LaunchConfig {
@@ -106,6 +115,10 @@ const SCHEMA = z.object({
   HANGAR_RATE_LIMIT_REQUESTS_PER_MINUTE: z.preprocess(unsetIfEmpty, positiveInt.default(DEFAULT_RATE_LIMITS.requestsPerMinute)),
   HANGAR_RATE_LIMIT_SOCKETS: z.preprocess(unsetIfEmpty, positiveInt.default(DEFAULT_RATE_LIMITS.socketsPerToken)),
   HANGAR_RATE_LIMIT_AGENT_PER_MINUTE: z.preprocess(unsetIfEmpty, positiveInt.default(DEFAULT_RATE_LIMITS.agentRequestsPerMinute)),
+  HANGAR_NODE_HEALTH_CHECK_SECONDS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number({ error: 'expected a number of seconds between 0.1 and 3600, e.g. 15' }).min(0.1, 'expected a number of seconds between 0.1 and 3600, e.g. 15').max(3600, 'expected a number of seconds between 0.1 and 3600, e.g. 15').default(DEFAULT_NODE_HEALTH_CHECK_SECONDS),
+  ),
   HANGAR_LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' }).default('info')),
   HANGAR_LOG_FORMAT: z.preprocess(unsetIfEmpty, z.enum(['json', 'pretty'], { error: 'expected json or pretty' }).optional()),
   HANGAR_SECRET_KEY: z.string().optional(),
@@ -131,6 +144,7 @@ function coreOf(parsed: Parsed, extraEndpoints: readonly string[] = []): HangarC
       socketsPerToken: parsed.HANGAR_RATE_LIMIT_SOCKETS,
       agentRequestsPerMinute: parsed.HANGAR_RATE_LIMIT_AGENT_PER_MINUTE,
     },
+    nodeHealthCheckMs: Math.round(parsed.HANGAR_NODE_HEALTH_CHECK_SECONDS * 1000),
   };
 }
 

@@ -46,7 +46,16 @@ export async function enterPhase(tx: Tx, node: Pick<Node, 'id' | 'phase'>, to: P
     tx,
     node.id,
     { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) },
-    { ...change.update, phase: to, phaseEnteredAt: now, phaseUsedMs: 0, phaseClockAt: now, ...(to === 'FAILED' ? { error: errorJson(error) } : {}) },
+    {
+      ...change.update,
+      phase: to,
+      phaseEnteredAt: now,
+      phaseUsedMs: 0,
+      phaseClockAt: now,
+      // Health is a READY node's (node-health.ts): it starts HEALTHY (a healthy heartbeat made it READY) and ends with READY.
+      health: to === 'READY' ? 'HEALTHY' : null,
+      ...(to === 'FAILED' ? { error: errorJson(error) } : {}),
+    },
   );
 }
 

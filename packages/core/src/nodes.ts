@@ -203,22 +203,51 @@ export async function cancelNode(deps: CoreDeps, actor: NodeActor, id: string): 
   });
 }
 
+/** What retryNode may change: each unset field keeps the node's current value. */
+export interface RetryNodeChanges {
+  location?: string | null;
+  serverType?: string | null;
+  image?: string | null;
+}
+
 /**
  * Starts a new attempt for a FAILED node: attempt + 1, back to QUEUED, error cleared, the
- * timeline continuing. The new attempt deletes a server the earlier one left (found by label)
- * and creates its own.
+ * timeline continuing. The new attempt may change the placement (location, server type, image):
+ * the result is checked against the connection's catalog like createNode's. The new attempt
+ * deletes a server the earlier one left (found by label) and creates its own.
  */
-export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): Promise<Node> {
+export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, changes: RetryNodeChanges = {}): Promise<Node> {
+  const changed = {
+    ...(changes.serverType == null ? {} : { serverType: specName('serverType', changes.serverType) }),
+    ...(changes.location == null ? {} : { location: specName('location', changes.location) }),
+    ...(changes.image == null ? {} : { image: specName('image', changes.image) }),
+  };
+  if (!UUID_RE.test(id)) throw notFound(id);
+  let spec: { serverType: string; location: string; image: string } | null = null;
+  if (Object.keys(changed).length > 0) {
+    // Checked before the transaction (it may read the provider); the phase is checked again under the lock.
+    const current = await deps.db.node.findFirst({ where: { id, organizationId: actor.organizationId } });
+    if (!current) throw notFound(id);
+    if (current.phase !== 'FAILED') throw new HangarError('CONFLICT', `only a FAILED node can be retried; node "${current.name}" is ${current.phase}`);
+    const connection = await getConnection(deps, actor.organizationId, current.providerConnectionId);
+    if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
+    spec = { serverType: current.serverType, location: current.location, image: current.image, ...changed };
+    const { problem } = await checkAgainstCatalog(deps, connection, spec);
+    if (problem !== null) throw invalid(problem.field, problem.message);
+  }
   try {
     return await deps.db.$transaction(async (tx) => {
       const node = await lockOwnNode(tx, actor, id);
       if (node.phase !== 'FAILED') throw new HangarError('CONFLICT', `only a FAILED node can be retried; node "${node.name}" is ${node.phase}`);
+      if (node.archivedAt !== null) throw new HangarError('CONFLICT', `node "${node.name}" is archived; create a new node instead`);
       const connection = await tx.providerConnection.findUniqueOrThrow({ where: { id: node.providerConnectionId } });
       if (connection.credentialStatus !== 'VALID') throw connectionNotUsable(connection);
       const attempt = node.attempt + 1;
+      const placement = spec === null ? '' : placementChange(node, spec);
       await enterPhase(tx, node, 'QUEUED', {
-        message: `retrying: attempt ${attempt} (the last one failed with ${(node.error as { code?: string } | null)?.code ?? 'an error'})`,
+        message: `retrying: attempt ${attempt}${placement} (the last one failed with ${(node.error as { code?: string } | null)?.code ?? 'an error'})`,
         update: {
+          ...(spec ?? {}),
           attempt,
           error: Prisma.DbNull,
           cancelRequestedAt: null,
@@ -235,7 +264,7 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): P
           lastHeartbeatHealthy: null,
         },
       });
-      await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.retry', targetType: 'Node', targetId: node.id, details: { name: node.name, attempt } });
+      await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.retry', targetType: 'Node', targetId: node.id, details: { name: node.name, attempt, ...(spec ?? {}) } });
       await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx) });
       return tx.node.findUniqueOrThrow({ where: { id: node.id } });
     });
@@ -248,6 +277,58 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): P
   }
 }
 
+/** ", now cx32 in nbg1 (was cx22 in fsn1)" for the retry event; empty when nothing changed. */
+function placementChange(node: Pick<Node, 'serverType' | 'location' | 'image'>, spec: { serverType: string; location: string; image: string }): string {
+  const was: string[] = [];
+  const now: string[] = [];
+  for (const key of ['serverType', 'location', 'image'] as const) {
+    if (node[key] !== spec[key]) {
+      was.push(node[key]);
+      now.push(spec[key]);
+    }
+  }
+  return now.length === 0 ? '' : ` with ${now.join(', ')} (was ${was.join(', ')})`;
+}
+
+/**
+ * Whether releaseNode accepts the node now: it is READY, or FAILED while a server may still
+ * exist (its id is stored). One rule for the mutation and Node.canRelease.
+ */
+export function canRelease(node: Pick<Node, 'phase' | 'providerServerId'>): boolean {
+  return node.phase === 'READY' || (node.phase === 'FAILED' && node.providerServerId !== null);
+}
+
+/** Phases in which a node is at rest: nothing runs for it. */
+const AT_REST_PHASES = ['FAILED', 'CANCELLED', 'RELEASED'] as const;
+
+/**
+ * Archives a node at rest (FAILED, CANCELLED or RELEASED) that holds no server: it leaves the
+ * default `nodes` list; its row and timeline stay (an INFO event records the archive).
+ * CONFLICT, naming why, for a node that is not at rest or may still hold a server. Archiving an
+ * archived node returns it unchanged.
+ */
+export async function archiveNode(deps: CoreDeps, actor: NodeActor, id: string): Promise<Node> {
+  return deps.db.$transaction(async (tx) => {
+    const node = await lockOwnNode(tx, actor, id);
+    if (node.archivedAt !== null) return node;
+    if (!(AT_REST_PHASES as readonly string[]).includes(node.phase)) {
+      const why = isAcquisitionPhase(node.phase)
+        ? 'it is still being acquired: cancel it first'
+        : node.phase === 'READY'
+          ? 'it holds a running server: release it first'
+          : 'its server is being deleted: wait until it is released';
+      throw new HangarError('CONFLICT', `node "${node.name}" is ${node.phase}; ${why}`);
+    }
+    if (node.providerServerId !== null) {
+      throw new HangarError('CONFLICT', `node "${node.name}" may still hold server ${node.providerServerId}: release it first, so it is not left running unseen`);
+    }
+    const now = new Date();
+    await appendEvent(tx, node.id, { phase: node.phase, kind: 'INFO', message: 'archived: hidden from the default node list (the timeline is kept)' }, { archivedAt: now });
+    await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.archive', targetType: 'Node', targetId: node.id, details: { name: node.name, phase: node.phase } });
+    return tx.node.findUniqueOrThrow({ where: { id: node.id } });
+  });
+}
+
 /**
  * Gives a node's server back: READY (or a FAILED node that kept a server) → RELEASING; the
  * node_release job deletes the server and enters RELEASED once the provider confirms. The row
@@ -257,8 +338,7 @@ export async function releaseNode(deps: CoreDeps, actor: NodeActor, id: string):
   return deps.db.$transaction(async (tx) => {
     const node = await lockOwnNode(tx, actor, id);
     if (node.phase === 'RELEASING' || node.phase === 'RELEASED') return node;
-    const releasable = node.phase === 'READY' || (node.phase === 'FAILED' && node.providerServerId !== null);
-    if (!releasable) {
+    if (!canRelease(node)) {
       const hint = isAcquisitionPhase(node.phase)
         ? 'it is still being acquired: cancel it (cancelNode) instead'
         : 'it holds no server, so there is nothing to release';

@@ -29,6 +29,7 @@ import { recordAudit, type AuditDetailValue } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { assertEndpointAllowed } from './provider-endpoints.ts';
 import { sealedKeyId, tokenFingerprint, tokenHint } from './secrets.ts';
+import { CONNECTION_ID_LABEL } from './server-labels.ts';
 
 /** Postgres channel announcing a committed change of a connection (payload: ConnectionChangeNotice). */
 export const CONNECTION_CHANGES_CHANNEL = 'hangar_connection_changes';
@@ -299,15 +300,96 @@ export async function createConnection(deps: CoreDeps, actor: ConnectionActor, i
   }
 }
 
+/** Most servers named in a PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS message. */
+const UNSEEN_LISTED_MAX = 3;
+
+function cannotManage(connection: Pick<ProviderConnection, 'name'>, why: string): HangarError {
+  return new HangarError(
+    'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS',
+    `the new token was not stored: ${why}. Hangar would lose sight of servers that cost money. ` +
+      `Use a Read & Write token of the provider project the servers of "${connection.name}" live in, or release its nodes first; the current token stays in force.`,
+  );
+}
+
 /**
- * Replaces the token of a connection. The new token is checked live first and stored with
- * that outcome (a bad token is stored too, as INVALID, like on create).
+ * The rule of every credential change (docs/features/provider-connections.md, "Rotating a
+ * token"): while the connection holds servers, the new token must be able to manage every one
+ * of them, else Hangar could no longer see, release or clean them up and they would run on,
+ * billed, unseen. The servers are those of its nodes that may hold one (their stored server
+ * ids) and every server the current token finds by the connection's label; each is read by
+ * id with the new token, which must also be allowed to write (credential check VALID: the
+ * write probe passed). A 404 with the new token for a server the old token sees means the new
+ * token belongs to another project. Throws PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS; nothing is
+ * changed then.
+ */
+async function assertTokenManagesServers(
+  deps: CoreDeps,
+  connection: ProviderConnection,
+  newAdapter: ProviderAdapter,
+  check: CredentialCheck,
+): Promise<{ verified: number }> {
+  const holding = await deps.db.node.findMany({
+    where: { providerConnectionId: connection.id, OR: [{ phase: { notIn: FINISHED_NODE_PHASES } }, { providerServerId: { not: null } }] },
+    select: { name: true, providerServerId: true },
+  });
+  const serverIds = new Set(holding.flatMap((node) => (node.providerServerId ? [node.providerServerId] : [])));
+  // Servers the current token sees by Hangar's label (a create whose id was never stored, an orphan the reconcile job has not deleted yet).
+  let oldAdapter: ProviderAdapter | null = null;
+  try {
+    oldAdapter = openConnectionAdapter(deps, connection, INTERACTIVE_TUNING);
+    for (const server of await oldAdapter.findServersByLabel({ [CONNECTION_ID_LABEL]: connection.id })) serverIds.add(server.id);
+  } catch (error) {
+    // The current token cannot list them (revoked, provider down): the stored ids still have to pass.
+    deps.log.info({ connectionId: connection.id, err: error instanceof Error ? error.message : String(error) }, 'rotate: the current token could not list the servers');
+  }
+  if (serverIds.size === 0 && holding.length === 0) return { verified: 0 };
+  if (check.status !== 'VALID') {
+    const answer = check.error ? `${check.error.code}: ${check.error.message}` : check.status;
+    throw cannotManage(connection, `${holding.length} node${holding.length === 1 ? '' : 's'} of this connection may hold servers, and the new token cannot create and delete servers (${answer})`);
+  }
+  const unseen: string[] = [];
+  for (const serverId of serverIds) {
+    let seen: boolean;
+    try {
+      seen = (await newAdapter.readServer(serverId)) !== null;
+    } catch (error) {
+      const message = error instanceof HangarError ? `${error.code}: ${error.message}` : 'the provider did not answer';
+      throw cannotManage(connection, `server ${serverId} could not be looked up with the new token (${message}), so it is not known that the token can manage it`);
+    }
+    if (!seen) unseen.push(serverId);
+  }
+  if (unseen.length > 0) {
+    // Told apart for the message: a server the old token still sees lives in another project.
+    let seenByOld = 0;
+    if (oldAdapter) {
+      for (const serverId of unseen.slice(0, UNSEEN_LISTED_MAX)) {
+        try {
+          if ((await oldAdapter.readServer(serverId)) !== null) seenByOld += 1;
+        } catch {
+          // Unknown: counted as not seen by the old token.
+        }
+      }
+    }
+    const listed = unseen.slice(0, UNSEEN_LISTED_MAX).join(', ') + (unseen.length > UNSEEN_LISTED_MAX ? ', …' : '');
+    const where = seenByOld > 0 ? ' (the current token sees them: the new token belongs to another provider project)' : '';
+    throw cannotManage(connection, `the new token does not see ${unseen.length === 1 ? 'server' : 'servers'} ${listed}${where}`);
+  }
+  return { verified: serverIds.size };
+}
+
+/**
+ * Replaces the token of a connection. The new token is checked live first. While the
+ * connection holds servers, the new token must manage every one of them
+ * (assertTokenManagesServers), else the rotation is refused and nothing changes. Otherwise it
+ * is stored with the check's outcome (a bad token is stored too, as INVALID, like on create).
  */
 export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: string, rawToken: string): Promise<ProviderConnection> {
   const connection = await getConnection(deps, actor.organizationId, id);
   const token = normaliseToken(connection.kind, rawToken);
   await assertEndpointAllowed(deps.config, connection.kind, connection.apiEndpoint);
-  const check = await adapterFor(connection, token, INTERACTIVE_TUNING).validateCredentials();
+  const newAdapter = adapterFor(connection, token, INTERACTIVE_TUNING);
+  const check = await newAdapter.validateCredentials();
+  const { verified } = await assertTokenManagesServers(deps, connection, newAdapter, check);
   const tokenSealed = deps.keyring.seal(token);
   const hint = tokenHint(token);
   const rotated = await deps.db.$transaction(async (tx) => {
@@ -322,7 +404,7 @@ export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: st
       action: 'provider_connection.rotate_token',
       targetType: 'ProviderConnection',
       targetId: id,
-      details: { name: updated.name, previousTokenHint: connection.tokenHint, tokenHint: hint, credentialStatus: check.status },
+      details: { name: updated.name, previousTokenHint: connection.tokenHint, tokenHint: hint, credentialStatus: check.status, serversVerified: verified },
     });
     await announce(tx, updated);
     return updated;

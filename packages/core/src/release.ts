@@ -44,11 +44,30 @@ export async function deleteServers(scope: StepScope, adapter: ProviderAdapter, 
   }
 }
 
-/** Finds and deletes every server of the node. Returns how many were deleted. */
-export async function deleteNodeServers(scope: StepScope, adapter: ProviderAdapter, reason: string): Promise<number> {
-  const servers = await findNodeServers(scope, adapter, scope.node.id);
+/** What deleteNodeServers did, and what it looked at before saying a server was not there. */
+export interface NodeServersDeleted {
+  deleted: string[];
+  /** For the timeline, e.g. `server 42 looked up by id: not found; servers labelled hangar.dev/node-id=…: none`. */
+  verified: string;
+}
+
+/**
+ * Finds and deletes every server of the node. A server is never taken for gone on a guess:
+ * the node's stored server id (`knownServerId`) is looked up by id as well as every server
+ * carrying the node's label, so a server whose labels were changed is still found, and the
+ * result says what was looked at.
+ */
+export async function deleteNodeServers(scope: StepScope, adapter: ProviderAdapter, reason: string, knownServerId: string | null): Promise<NodeServersDeleted> {
+  const byLabel = await findNodeServers(scope, adapter, scope.node.id);
+  const servers = [...byLabel];
+  const checks = [`servers labelled ${NODE_ID_LABEL}=${scope.node.id}: ${byLabel.length === 0 ? 'none' : byLabel.map((server) => server.id).join(', ')}`];
+  if (knownServerId !== null && !byLabel.some((server) => server.id === knownServerId)) {
+    const byId = await withRetries(scope, `look up server ${knownServerId}`, (signal) => adapter.readServer(knownServerId, { signal }));
+    if (byId) servers.push(byId);
+    checks.unshift(`server ${knownServerId} looked up by id: ${byId ? 'found' : 'not found'}`);
+  }
   await deleteServers(scope, adapter, servers, reason);
-  return servers.length;
+  return { deleted: servers.map((server) => server.id), verified: checks.join('; ') };
 }
 
 /** A scope for deleting a node's servers, with its own deadline (RELEASING_DEADLINE_MS, scaled) from now. */
@@ -115,9 +134,12 @@ async function releaseHeld(
     signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
   };
   try {
-    const deleted = await deleteNodeServers(scope, openConnectionAdapter(deps, connection), 'the node is being released');
+    const { deleted, verified } = await deleteNodeServers(scope, openConnectionAdapter(deps, connection), 'the node is being released', node.providerServerId);
     await transition(deps, nodeId, expected, 'RELEASED', {
-      message: deleted === 0 ? 'released (the provider had no server for it)' : 'released: the provider confirmed the delete',
+      message:
+        deleted.length === 0
+          ? `released: the provider has no server for it (checked with the connection's token: ${verified})`
+          : `released: the provider confirmed the delete of server ${deleted.join(', ')}`,
       update: { releasedAt: new Date(), providerServerId: null, providerActionId: null, providerNextActionIds: [] },
     });
     deps.log.info({ nodeId }, 'node released');

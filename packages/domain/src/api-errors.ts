@@ -12,6 +12,8 @@ export const API_ERROR_CODES = {
   NOT_FOUND: 'Nothing with that id exists in your organization.',
   VALIDATION_FAILED: 'An input field is invalid; the error names it (`path` in a result, `extensions.field` at the top level).',
   CONFLICT: 'The request conflicts with the current state (a name in use, or a resource still in use).',
+  PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS:
+    'The new provider token cannot see or manage every server the connection’s nodes hold (another project, or too few permissions); the old token stays in force.',
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, cost or token limit; ask for less in one request.',
   BAD_REQUEST: 'The request is not a valid GraphQL request (syntax, unknown field, wrong variable type, malformed body or too large a body).',
   RATE_LIMITED: 'Too many requests or open subscriptions for this API token (or /agent calls from this address); retry after `extensions.retryAfterSeconds` (HTTP: the Retry-After header).',
@@ -107,6 +109,7 @@ export function typedError(error: unknown): unknown {
     case 'NOT_FOUND':
       return new NotFoundError(error.code, error.message, options);
     case 'CONFLICT':
+    case 'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS':
       return new ConflictError(error.code, error.message, options);
     default:
       break;

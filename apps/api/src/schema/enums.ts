@@ -1,9 +1,13 @@
-import { CredentialStatus, EventKind, NodePhase, ProviderKind } from '@hangar/db/generated/prisma/enums';
+import { CredentialStatus, EventKind, NodeHealth, NodePhase, ProviderKind } from '@hangar/db/generated/prisma/enums';
 import { builder } from './builder.ts';
 
 /** GraphQL enums mirror the Prisma enums of the same names (one source: schema.prisma). */
 export const NodePhaseEnum = builder.enumType(NodePhase, { name: 'NodePhase' });
 export const EventKindEnum = builder.enumType(EventKind, { name: 'EventKind' });
+export const NodeHealthEnum = builder.enumType(NodeHealth, {
+  name: 'NodeHealth',
+  description: 'How a READY node’s machine is doing by its heartbeats: HEALTHY (they arrive), OVERDUE (none for 3 intervals), LOST (none for 20 intervals). Each change is a HEALTH event on the timeline.',
+});
 export const ProviderKindEnum = builder.enumType(ProviderKind, { name: 'ProviderKind' });
 export const CredentialStatusEnum = builder.enumType(CredentialStatus, {
   name: 'CredentialStatus',

@@ -55,7 +55,9 @@ builder.objectType(NotFoundError, {
 
 builder.objectType(ConflictError, {
   name: 'ConflictError',
-  description: 'CONFLICT: the current state forbids the change (a name in use, a resource still in use, a node in the wrong phase).',
+  description:
+    'CONFLICT: the current state forbids the change (a name in use, a resource still in use, a node in the wrong phase); ' +
+    'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS: a new provider token cannot manage the servers the connection’s nodes hold.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     path: t.stringList({ description: `${pathField} Empty when no single field is at fault (e.g. a node in the wrong phase).`, resolve: (error) => error.path ?? [] }),

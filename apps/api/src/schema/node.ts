@@ -3,14 +3,13 @@ import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { openChangeStream } from '@hangar/events/change-stream';
 import { builder } from './builder.ts';
-import { NodePhaseEnum } from './enums.ts';
+import { NodeHealthEnum, NodePhaseEnum } from './enums.ts';
 import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from './error-types.ts';
 import './acquisition-event.ts';
 import { LabelInput, LabelRef, labelEntries, labelsFromInput } from './labels.ts';
 import { paging } from './pagination.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
-import { HEARTBEAT_OVERDUE_INTERVALS, heartbeatOverdue } from '@hangar/core/bootstrap';
-import { cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
+import { archiveNode, canRelease, cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
 import type { AuthenticatedContext } from '../context.ts';
 
 /** Longest `nameContains` filter: longer than any node name (63) means nothing can match. */
@@ -33,10 +32,17 @@ export const NodeRef = builder.prismaObject('Node', {
     attempt: t.exposeInt('attempt', { description: 'Acquisition attempt, 1 for the first; retryNode starts the next.' }),
     error: t.field({ type: NodeErrorRef, nullable: true, resolve: (node) => (node.error as NodeErrorShape | null) ?? null }),
     lastHeartbeatAt: t.expose('lastHeartbeatAt', { type: 'DateTime', nullable: true, description: 'Last heartbeat from the machine’s bootstrap agent.' }),
-    heartbeatOverdue: t.boolean({
-      description: `True when a READY node’s machine stopped sending heartbeats (none for ${HEARTBEAT_OVERDUE_INTERVALS} intervals).`,
-      resolve: (node, _args, ctx) => heartbeatOverdue(node, ctx.deps.config),
+    health: t.expose('health', {
+      type: NodeHealthEnum,
+      nullable: true,
+      description: 'The machine’s health by its heartbeats, stored and updated live (a HEALTH event, and so a nodeChanged, per change); null unless the node is READY.',
     }),
+    canRelease: t.boolean({
+      description: 'Whether releaseNode would accept the node now: it is READY, or FAILED while its server may still exist.',
+      select: { phase: true, providerServerId: true },
+      resolve: (node) => canRelease(node),
+    }),
+    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true, description: 'When archiveNode hid the node from the default list; null when it is listed.' }),
     lastHeartbeatHealthy: t.exposeBoolean('lastHeartbeatHealthy', { nullable: true, description: 'Whether the machine said it was healthy in its last heartbeat.' }),
     registeredAt: t.expose('registeredAt', { type: 'DateTime', nullable: true, description: 'When the machine’s bootstrap registered with Hangar.' }),
     cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true, description: 'When cancelNode was called; the node becomes CANCELLED once its server is deleted.' }),
@@ -67,8 +73,9 @@ export const NodeRef = builder.prismaObject('Node', {
 });
 
 const NodeFilter = builder.inputType('NodeFilter', {
-  description: 'Which nodes to list; the conditions combine with AND. (Archiving nodes is a later issue: there is no archived filter yet.)',
+  description: 'Which nodes to list; the conditions combine with AND.',
   fields: (t) => ({
+    archived: t.boolean({ required: false, description: 'true: only archived nodes (archiveNode); false or unset: only nodes that are not archived.' }),
     phase: t.field({ type: [NodePhaseEnum], required: false, description: 'Only nodes in one of these phases.' }),
     providerConnectionId: t.id({ required: false, description: 'Only nodes acquired through this provider connection.' }),
     nameContains: t.string({ required: false, description: `Only nodes whose name contains this text (case-insensitive, at most ${NAME_FILTER_MAX_CHARS} characters).` }),
@@ -76,6 +83,7 @@ const NodeFilter = builder.inputType('NodeFilter', {
 });
 
 interface NodeFilterShape {
+  archived?: boolean | null;
   phase?: readonly NodePhase[] | null;
   providerConnectionId?: string | number | null;
   nameContains?: string | null;
@@ -85,7 +93,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The Prisma condition of a NodeFilter within the organization; VALIDATION_FAILED (field filter.*) for a bad value. */
 function nodeWhere(organizationId: string, filter: NodeFilterShape | null | undefined): Prisma.NodeWhereInput {
-  const where: Prisma.NodeWhereInput = { organizationId };
+  const where: Prisma.NodeWhereInput = { organizationId, archivedAt: filter?.archived === true ? { not: null } : null };
   if (!filter) return where;
   if (filter.phase?.length) where.phase = { in: [...filter.phase] };
   if (filter.providerConnectionId != null) {
@@ -152,7 +160,16 @@ function nodeIdInput(name: string, what: string) {
 }
 
 const CancelNodeInput = nodeIdInput('CancelNodeInput', 'The node whose acquisition to stop.');
-const RetryNodeInput = nodeIdInput('RetryNodeInput', 'The FAILED node to try again.');
+const RetryNodeInput = builder.inputType('RetryNodeInput', {
+  description: 'The FAILED node to try again, optionally somewhere else: an unset field keeps the node’s value; the result must fit the connection’s catalog like createNode’s.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The node’s id.' }),
+    location: t.string({ required: false, description: 'Another location, e.g. nbg1.' }),
+    serverType: t.string({ required: false, description: 'Another server type, e.g. cx32.' }),
+    image: t.string({ required: false, description: 'Another image, e.g. debian-12.' }),
+  }),
+});
+const ArchiveNodeInput = nodeIdInput('ArchiveNodeInput', 'The node to hide from the default list: FAILED, CANCELLED or RELEASED, holding no server.');
 const ReleaseNodeInput = nodeIdInput('ReleaseNodeInput', 'The node whose server to give back.');
 
 /** `<Name>Payload { node: Node! }`: the node as the mutation left it. */
@@ -201,10 +218,23 @@ builder.mutationFields((t) => ({
   }),
   retryNode: t.withAuth({ authenticated: true }).field({
     type: nodePayload('RetryNode'),
-    description: 'Starts a new attempt for a FAILED node (attempt + 1, back to QUEUED; the timeline continues). ConflictError unless the node is FAILED.',
+    description:
+      'Starts a new attempt for a FAILED node (attempt + 1, back to QUEUED; the timeline continues), optionally with another location, server type or image. ' +
+      'ValidationError (path) when the new placement does not fit the catalog or the connection is not VALID; ConflictError unless the node is FAILED (and not archived).',
     args: { input: t.arg({ type: RetryNodeInput, required: true }) },
-    errors: mutationErrors('RetryNode', ['notFound', 'conflict']),
-    resolve: typedErrors(async (_root, { input }, ctx) => ({ node: await retryNode(ctx.deps, actorOf(ctx), String(input.id)) })),
+    errors: mutationErrors('RetryNode', ['input', 'notFound', 'conflict', 'provider', 'rateLimited']),
+    resolve: typedErrors(async (_root, { input }, ctx) => ({
+      node: await retryNode(ctx.deps, actorOf(ctx), String(input.id), { location: input.location, serverType: input.serverType, image: input.image }),
+    })),
+  }),
+  archiveNode: t.withAuth({ authenticated: true }).field({
+    type: nodePayload('ArchiveNode'),
+    description:
+      'Hides a node at rest (FAILED, CANCELLED or RELEASED) that holds no server from the default `nodes` list (filter archived: true lists it); its timeline is kept. ' +
+      'ConflictError, saying why, for a node in any other phase or one that may still hold a server.',
+    args: { input: t.arg({ type: ArchiveNodeInput, required: true }) },
+    errors: mutationErrors('ArchiveNode', ['notFound', 'conflict']),
+    resolve: typedErrors(async (_root, { input }, ctx) => ({ node: await archiveNode(ctx.deps, actorOf(ctx), String(input.id)) })),
   }),
   releaseNode: t.withAuth({ authenticated: true }).field({
     type: nodePayload('ReleaseNode'),
@@ -235,7 +265,8 @@ builder.subscriptionField('nodeChanged', (t) =>
     args: { filter: t.arg({ type: NodeChangedFilter, required: false }) },
     subscribe: (_root, args, ctx) => {
       const organizationId = ctx.principal.organizationId;
-      const where = nodeWhere(organizationId, { providerConnectionId: args.filter?.providerConnectionId, phase: args.filter?.phase });
+      // Archived nodes too: a list view learns that a node it shows was archived (archivedAt set).
+      const { archivedAt: _archived, ...where } = nodeWhere(organizationId, { providerConnectionId: args.filter?.providerConnectionId, phase: args.filter?.phase });
       return openChangeStream({
         events: ctx.events,
         topic: 'organizationNodes',

@@ -116,9 +116,12 @@ builder.mutationFields((t) => ({
   }),
   rotateProviderToken: t.withAuth({ authenticated: true }).field({
     type: connectionPayload('RotateProviderToken'),
-    description: 'Replaces the connection’s token and checks the new one live (a refused token is stored as INVALID, with the provider’s diagnostic). Same input rules as createProviderConnection.',
+    description:
+      'Replaces the connection’s token and checks the new one live (a refused token is stored as INVALID, with the provider’s diagnostic). Same input rules as createProviderConnection. ' +
+      'While the connection’s nodes hold servers, the new token must see every one of them and be allowed to delete them: otherwise ConflictError with code ' +
+      'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS, and nothing changes (the current token stays in force).',
     args: { input: t.arg({ type: RotateProviderTokenInput, required: true }) },
-    errors: mutationErrors('RotateProviderToken', ['input', 'notFound', 'provider', 'rateLimited']),
+    errors: mutationErrors('RotateProviderToken', ['input', 'notFound', 'conflict', 'provider', 'rateLimited']),
     resolve: typedErrors(async (_root, { input }, ctx) => ({
       providerConnection: await rotateToken(ctx.deps, actorOf(ctx.principal), String(input.id), input.token),
     })),

@@ -19,7 +19,8 @@ import { paginate } from '../pagination.ts';
 import { datacenterFor, renderAction, renderServer } from '../render.ts';
 import { sortItems } from '../sorting.ts';
 import { type Action, type Server, type ServerStatus, type StatusChange, nextId } from '../state.ts';
-import { parseId } from '../validate.ts';
+import { readLabels } from '../labels.ts';
+import { FieldErrors, isRecord, parseId } from '../validate.ts';
 import { actionSortFields, readActionStatusFilter } from './actions.ts';
 
 /**
@@ -199,6 +200,22 @@ export function serverRoutes(deps: SimDeps): ApiRoute[] {
       method: 'GET',
       pattern: '/servers/:id',
       handler: (req) => ({ status: 200, body: { server: renderServer(findServer(req), req.now) } }),
+    },
+    {
+      // Update a server's labels (replaced as a whole), as someone in the console would. Renaming is not simulated.
+      method: 'PUT',
+      pattern: '/servers/:id',
+      handler: async (req) => {
+        const server = findServer(req);
+        const body = await req.json();
+        if (!isRecord(body)) throw invalidInput([{ name: 'body', messages: ['must be a JSON object'] }]);
+        const errors = new FieldErrors();
+        const labels = body.labels === undefined ? undefined : readLabels(body.labels, errors);
+        if (body.name !== undefined) errors.add('name', 'renaming is not supported by the simulator');
+        errors.throwIfAny();
+        if (labels !== undefined) server.labels = labels;
+        return { status: 200, body: { server: renderServer(server, req.now) } };
+      },
     },
     {
       method: 'DELETE',

@@ -36,7 +36,7 @@ graphql(`
 graphql(`
   fragment NodeFields on Node {
     id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt
-    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue
+    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt
     labels { key value }
     providerConnection { id name }
     error { ...NodeErrorFields }

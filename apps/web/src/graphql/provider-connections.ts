@@ -67,7 +67,7 @@ export const DELETE_PROVIDER_CONNECTION = graphql(`
   }
 `);
 
-/** Every change of a connection of the organization (status after a live check, rotation). */
+/** Every change of a connection of the organization (status after a live check, rotation, deletion). */
 export const PROVIDER_CONNECTION_CHANGED = graphql(`
-  subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }
+  subscription ProviderConnectionChanged { providerConnectionChanged { id deleted providerConnection { ...ProviderConnectionFields } } }
 `);

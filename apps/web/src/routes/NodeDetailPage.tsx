@@ -23,7 +23,9 @@ function Heartbeat({ node }: { node: Node }) {
   return (
     <>
       {formatDateTime(node.lastHeartbeatAt)}{' '}
-      {node.heartbeatOverdue ? (
+      {node.health === 'LOST' ? (
+        <span className="badge badge-danger" data-heartbeat="lost">lost</span>
+      ) : node.health === 'OVERDUE' ? (
         <span className="badge badge-warning" data-heartbeat="overdue">overdue</span>
       ) : node.lastHeartbeatHealthy === false ? (
         <span className="badge badge-danger" data-heartbeat="unhealthy">unhealthy</span>

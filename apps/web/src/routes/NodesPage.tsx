@@ -21,7 +21,7 @@ function NodeRow({ node }: { node: Node }) {
       <td><Link to={`/nodes/${encodeURIComponent(node.id)}`}>{node.name}</Link></td>
       <td>
         <PhaseBadge phase={node.phase} />
-        {node.phase === 'READY' && node.heartbeatOverdue && <> <span className="badge badge-warning" title="No heartbeat for 3 intervals">no heartbeat</span></>}
+        {(node.health === 'OVERDUE' || node.health === 'LOST') && <> <span className="badge badge-warning" title="No heartbeat for 3 intervals">no heartbeat</span></>}
       </td>
       <td>{node.providerConnection.name}</td>
       <td>

@@ -15,7 +15,7 @@ const CONNECTIONS_CONTEXT = { additionalTypenames: ['ProviderConnection'] };
 /** Providers: the organization's connections, live, and the form to connect another. */
 export function ProvidersPage() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: PROVIDER_CONNECTIONS_QUERY, variables: { first: CONNECTIONS_PAGE_SIZE }, context: CONNECTIONS_CONTEXT, requestPolicy: 'cache-and-network' });
-  const live = useLiveEntities(PROVIDER_CONNECTION_CHANGED, (event) => event.providerConnectionChanged);
+  const live = useLiveEntities(PROVIDER_CONNECTION_CHANGED, (event) => event.providerConnectionChanged.providerConnection);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   usePageTitle('Providers');
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);

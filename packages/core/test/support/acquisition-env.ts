@@ -12,6 +12,7 @@ import type { Phase } from '@hangar/domain/phases';
 import { buildApp, type App } from '../../../../apps/api/src/app.ts';
 import { buildWorker, type Worker } from '../../../../apps/worker/src/worker.ts';
 import { mintApiToken } from '../../src/api-tokens.ts';
+import type { HangarConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ensureNodeQueues } from '../../src/node-jobs.ts';
 import { createNode, type CreateNodeInput, type NodeActor } from '../../src/nodes.ts';
@@ -83,6 +84,8 @@ export interface AcquisitionEnvOptions {
   simBoot?: 'simulated' | 'script';
   /** Simulator speed (default fast). */
   speed?: 'fast' | 'instant';
+  /** More HangarConfig settings (e.g. a short nodeHealthCheckMs). */
+  config?: Partial<HangarConfig>;
 }
 
 let names = 0;
@@ -92,7 +95,7 @@ export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): 
   const project = await createProject(sim, options.project ?? {});
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } }) });
-  const deps = await createTestDeps(testDb, log, { deadlineScale: options.deadlineScale ?? 0.05, providerEndpoints: [`${sim.url}/v1`] });
+  const deps = await createTestDeps(testDb, log, { deadlineScale: options.deadlineScale ?? 0.05, providerEndpoints: [`${sim.url}/v1`], ...options.config });
   if (options.secretKey) deps.keyring = createKeyring(options.secretKey);
   const app = buildApp({ deps, databaseUrl: testDb.url, port: 0 });
   await app.start();

@@ -70,6 +70,7 @@ export type ErrorCode =
   | 'PROVIDER_SERVER_ERROR'
   | 'PROVIDER_TIMEOUT'
   | 'PROVIDER_TLS_ERROR'
+  | 'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS'
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_UNKNOWN_ERROR'
   | 'PROVIDER_UNREACHABLE'
@@ -81,6 +82,7 @@ export type ErrorCode =
 
 export type EventKind =
   | 'ERROR'
+  | 'HEALTH'
   | 'INFO'
   | 'PHASE_ENTERED'
   | 'PROGRESS'
@@ -92,8 +94,10 @@ export type LabelInput = {
   value: string;
 };
 
-/** Which nodes to list; the conditions combine with AND. (Archiving nodes is a later issue: there is no archived filter yet.) */
+/** Which nodes to list; the conditions combine with AND. */
 export type NodeFilter = {
+  /** true: only archived nodes (archiveNode); false or unset: only nodes that are not archived. */
+  archived?: boolean | null | undefined;
   /** Only nodes whose name contains this text (case-insensitive, at most 63 characters). */
   nameContains?: string | null | undefined;
   /** Only nodes in one of these phases. */
@@ -124,10 +128,16 @@ export type ReleaseNodeInput = {
   id: string | number;
 };
 
-/** The FAILED node to try again. */
+/** The FAILED node to try again, optionally somewhere else: an unset field keeps the node’s value; the result must fit the connection’s catalog like createNode’s. */
 export type RetryNodeInput = {
   /** The node’s id. */
   id: string | number;
+  /** Another image, e.g. debian-12. */
+  image?: string | null | undefined;
+  /** Another location, e.g. nbg1. */
+  location?: string | null | undefined;
+  /** Another server type, e.g. cx32. */
+  serverType?: string | null | undefined;
 };
 
 export type ValidateProviderConnectionInput = {
@@ -250,7 +260,10 @@ export type HarnessRetryNodeMutationVariables = Exact<{
 export type HarnessRetryNodeMutation = { retryNode:
     | { __typename: 'ConflictError', code: ErrorCode, message: string, conflictPath: Array<string> }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
+    | { __typename: 'ProviderError', hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null, code: ErrorCode, message: string }
+    | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string, provider: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } }
     | { __typename: 'RetryNodePayload', node: { id: string, name: string, phase: NodePhase, serverType: string, location: string, image: string, providerServerId: string | null, ipv4: string | null, ipv6: string | null, createdAt: string, readyAt: string | null, labels: Array<{ key: string, value: string }>, providerConnection: { id: string, name: string }, error: { code: ErrorCode, message: string, hint: string | null, retryable: boolean, provider: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } | null } | null } }
+    | { __typename: 'ValidationError', path: Array<string>, code: ErrorCode, message: string }
    };
 
 export type HarnessReleaseNodeMutationVariables = Exact<{

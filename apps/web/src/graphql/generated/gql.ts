@@ -18,7 +18,7 @@ type Documents = {
     "\n  fragment NodeErrorFields on NodeError { code message hint retryable provider { ...ProviderErrorFields } }\n": typeof types.NodeErrorFieldsFragmentDoc,
     "\n  fragment TypedErrorFields on Error {\n    __typename code message\n    ... on ValidationError { path }\n    ... on ConflictError { conflictPath: path }\n    ... on ProviderError { ...ProviderErrorFields }\n    ... on RateLimitedError { retryAfterSeconds provider { ...ProviderErrorFields } }\n  }\n": typeof types.TypedErrorFieldsFragmentDoc,
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": typeof types.ProviderConnectionFieldsFragmentDoc,
-    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
+    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": typeof types.AcquisitionEventFieldsFragmentDoc,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
@@ -36,7 +36,7 @@ type Documents = {
     "\n  mutation RotateProviderToken($input: RotateProviderTokenInput!) {\n    rotateProviderToken(input: $input) {\n      __typename ... on RotateProviderTokenPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.RotateProviderTokenDocument,
     "\n  mutation ValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename ... on ValidateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": typeof types.ValidateProviderConnectionDocument,
     "\n  mutation DeleteProviderConnection($input: DeleteProviderConnectionInput!) {\n    deleteProviderConnection(input: $input) { __typename ... on DeleteProviderConnectionPayload { deletedId } ...TypedErrorFields }\n  }\n": typeof types.DeleteProviderConnectionDocument,
-    "\n  subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }\n": typeof types.ProviderConnectionChangedDocument,
+    "\n  subscription ProviderConnectionChanged { providerConnectionChanged { id deleted providerConnection { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionChangedDocument,
     "\n  query Viewer { viewer { organization { id name } token { id name } } }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -44,7 +44,7 @@ const documents: Documents = {
     "\n  fragment NodeErrorFields on NodeError { code message hint retryable provider { ...ProviderErrorFields } }\n": types.NodeErrorFieldsFragmentDoc,
     "\n  fragment TypedErrorFields on Error {\n    __typename code message\n    ... on ValidationError { path }\n    ... on ConflictError { conflictPath: path }\n    ... on ProviderError { ...ProviderErrorFields }\n    ... on RateLimitedError { retryAfterSeconds provider { ...ProviderErrorFields } }\n  }\n": types.TypedErrorFieldsFragmentDoc,
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": types.ProviderConnectionFieldsFragmentDoc,
-    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
+    "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": types.AcquisitionEventFieldsFragmentDoc,
     "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
@@ -62,7 +62,7 @@ const documents: Documents = {
     "\n  mutation RotateProviderToken($input: RotateProviderTokenInput!) {\n    rotateProviderToken(input: $input) {\n      __typename ... on RotateProviderTokenPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.RotateProviderTokenDocument,
     "\n  mutation ValidateProviderConnection($input: ValidateProviderConnectionInput!) {\n    validateProviderConnection(input: $input) {\n      __typename ... on ValidateProviderConnectionPayload { providerConnection { ...ProviderConnectionFields } } ...TypedErrorFields\n    }\n  }\n": types.ValidateProviderConnectionDocument,
     "\n  mutation DeleteProviderConnection($input: DeleteProviderConnectionInput!) {\n    deleteProviderConnection(input: $input) { __typename ... on DeleteProviderConnectionPayload { deletedId } ...TypedErrorFields }\n  }\n": types.DeleteProviderConnectionDocument,
-    "\n  subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }\n": types.ProviderConnectionChangedDocument,
+    "\n  subscription ProviderConnectionChanged { providerConnectionChanged { id deleted providerConnection { ...ProviderConnectionFields } } }\n": types.ProviderConnectionChangedDocument,
     "\n  query Viewer { viewer { organization { id name } token { id name } } }\n": types.ViewerDocument,
 };
 
@@ -99,7 +99,7 @@ export function graphql(source: "\n  fragment ProviderConnectionFields on Provid
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"): (typeof documents)["\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy heartbeatOverdue\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"];
+export function graphql(source: "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"): (typeof documents)["\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -171,7 +171,7 @@ export function graphql(source: "\n  mutation DeleteProviderConnection($input: D
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }\n"): (typeof documents)["\n  subscription ProviderConnectionChanged { providerConnectionChanged { ...ProviderConnectionFields } }\n"];
+export function graphql(source: "\n  subscription ProviderConnectionChanged { providerConnectionChanged { id deleted providerConnection { ...ProviderConnectionFields } } }\n"): (typeof documents)["\n  subscription ProviderConnectionChanged { providerConnectionChanged { id deleted providerConnection { ...ProviderConnectionFields } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
