@@ -1,6 +1,6 @@
 import { isProviderErrorCode, PROVIDER_ERRORS } from '@hangar/domain/provider-errors';
 import { isNodeErrorCode, NODE_ERRORS } from '@hangar/domain/node-errors';
-import type { CredentialStatus, NodePhase, ProviderKind } from './graphql/generated/graphql.ts';
+import type { CredentialStatus, NodeHealth, NodePhase, ProviderKind } from './graphql/generated/graphql.ts';
 
 /**
  * Words for people: every enum the web app shows, and the API's own names that can reach it in
@@ -21,6 +21,13 @@ export const PHASE_LABELS: Record<NodePhase, string> = {
   CANCELLED: 'Cancelled',
   RELEASING: 'Releasing',
   RELEASED: 'Released',
+};
+
+/** A READY node's machine, by its heartbeats. */
+export const HEALTH_LABELS: Record<NodeHealth, string> = {
+  HEALTHY: 'healthy',
+  OVERDUE: 'heartbeats overdue',
+  LOST: 'machine lost',
 };
 
 /** A connection's credential status. */

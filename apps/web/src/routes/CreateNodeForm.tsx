@@ -4,7 +4,7 @@ import { CONNECTIONS_PAGE_SIZE, PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUE
 import { CREATE_NODE } from '../graphql/nodes.ts';
 import type { ProviderCatalogQuery } from '../graphql/generated/graphql.ts';
 
-type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
+export type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
 type ServerType = ProviderCatalog['serverTypes'][number];
 type Image = ProviderCatalog['images'][number];
 import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
@@ -26,12 +26,12 @@ export function imagesFor(catalog: ProviderCatalog, serverType: ServerType | und
   return serverType ? catalog.images.filter((image) => image.architecture === serverType.architecture) : [];
 }
 
-function describeType(type: ServerType): string {
+export function describeType(type: ServerType): string {
   return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}${type.deprecated ? ' (deprecated)' : ''}`;
 }
 
 /** A value that is still among `options`, else the first option (or '' when there is none). */
-function keepOrFirst(value: string, options: readonly string[]): string {
+export function keepOrFirst(value: string, options: readonly string[]): string {
   return options.includes(value) ? value : (options[0] ?? '');
 }
 

@@ -1,15 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
-import { CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, RETRY_NODE, STORED_EVENTS_PAGE_SIZE } from '../graphql/nodes.ts';
+import { ARCHIVE_NODE, CANCEL_NODE, NODE_CHANGED, NODE_QUERY, RELEASE_NODE, STORED_EVENTS_PAGE_SIZE } from '../graphql/nodes.ts';
+import { RetryNodeForm } from './RetryNodeForm.tsx';
 import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError, fromStoredError, mutationOutcome, type AppError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useLiveEntities, usePollingFallback } from '../live.ts';
 import { useNodeEvents } from '../node-events.ts';
 import { isTerminalPhase } from '@hangar/domain/phases';
-import { nodeActions } from '../phases.ts';
+import { nodeActions, withoutServer } from '../phases.ts';
 import { Link, usePageTitle } from '../router.tsx';
-import { PHASE_LABELS } from '../words.ts';
+import { errorTitle, HEALTH_LABELS, PHASE_LABELS } from '../words.ts';
 import { useCatchUpOnReconnect } from '../session.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -18,25 +19,26 @@ import { Timeline } from '../components/Timeline.tsx';
 import { ConfirmButton } from '../components/ConfirmDialog.tsx';
 import { ServerCost } from '../components/ServerCost.tsx';
 
+/** The machine's health while the node is READY (null otherwise: no badge on a released node). */
 function Heartbeat({ node }: { node: Node }) {
   if (!node.lastHeartbeatAt) return <>—</>;
+  const badge = node.health === 'LOST' ? 'danger' : node.health === 'OVERDUE' ? 'warning' : node.lastHeartbeatHealthy === false ? 'danger' : 'success';
   return (
     <>
       {formatDateTime(node.lastHeartbeatAt)}{' '}
-      {node.health === 'LOST' ? (
-        <span className="badge badge-danger" data-heartbeat="lost">lost</span>
-      ) : node.health === 'OVERDUE' ? (
-        <span className="badge badge-warning" data-heartbeat="overdue">overdue</span>
-      ) : node.lastHeartbeatHealthy === false ? (
-        <span className="badge badge-danger" data-heartbeat="unhealthy">unhealthy</span>
-      ) : (
-        <span className="badge badge-success" data-heartbeat="healthy">healthy</span>
+      {node.health && (
+        <span className={`badge badge-${badge}`} data-heartbeat={node.health === 'HEALTHY' && node.lastHeartbeatHealthy === false ? 'unhealthy' : node.health.toLowerCase()}>
+          {node.health === 'HEALTHY' && node.lastHeartbeatHealthy === false ? 'reports unhealthy' : HEALTH_LABELS[node.health]}
+        </span>
       )}
     </>
   );
 }
 
 function Facts({ node }: { node: Node }) {
+  // Once the server is gone its name and addresses are history: labelled so, never shown as current.
+  const former = withoutServer(node);
+  const had = former ? 'Former ' : '';
   return (
     <dl className="facts facts-wide">
       <dt>Connection</dt>
@@ -47,12 +49,12 @@ function Facts({ node }: { node: Node }) {
       <dd>{node.location}</dd>
       <dt>Image</dt>
       <dd>{node.image}</dd>
-      <dt>Server</dt>
-      <dd>{node.providerServerName ?? '—'}{node.providerServerId && <span className="muted"> (id {node.providerServerId})</span>}</dd>
-      <dt>IPv4</dt>
-      <dd>{node.ipv4 ? <code>{node.ipv4}</code> : '—'}</dd>
-      <dt>IPv6</dt>
-      <dd>{node.ipv6 ? <code>{node.ipv6}</code> : '—'}</dd>
+      <dt>{former ? 'Former server' : 'Server'}</dt>
+      <dd className={former ? 'history' : undefined}>{node.providerServerName ?? '—'}{node.providerServerId && <span className="muted"> (id {node.providerServerId})</span>}</dd>
+      <dt>{had}IPv4</dt>
+      <dd className={former ? 'history' : undefined} data-testid="ipv4">{node.ipv4 ? <code>{node.ipv4}</code> : '—'}</dd>
+      <dt>{had}IPv6</dt>
+      <dd className={former ? 'history' : undefined}>{node.ipv6 ? <code>{node.ipv6}</code> : '—'}</dd>
       <dt>Acquisition attempt</dt>
       <dd>{node.attempt}</dd>
       <dt>Created</dt>
@@ -61,9 +63,10 @@ function Facts({ node }: { node: Node }) {
       <dd>{formatDateTime(node.registeredAt)}</dd>
       <dt>Ready</dt>
       <dd>{formatDateTime(node.readyAt)}</dd>
-      <dt>Heartbeat</dt>
-      <dd><Heartbeat node={node} /></dd>
+      {node.health && (<><dt>Heartbeat</dt><dd data-testid="heartbeat"><Heartbeat node={node} /></dd></>)}
+      {!node.health && node.lastHeartbeatAt && (<><dt>Last heartbeat</dt><dd className="history">{formatDateTime(node.lastHeartbeatAt)}</dd></>)}
       {node.releasedAt && (<><dt>Released</dt><dd>{formatDateTime(node.releasedAt)}</dd></>)}
+      {node.archivedAt && (<><dt>Archived</dt><dd>{formatDateTime(node.archivedAt)}</dd></>)}
     </dl>
   );
 }
@@ -79,19 +82,21 @@ function ServerName({ node }: { node: Node }) {
 }
 
 /**
- * Cancel / retry / release, offered by phase; the API's CONFLICT explains a refusal. Cancel and
- * release delete a server: each asks first, naming the server and what it costs.
+ * Cancel / retry / release / archive (phases.ts nodeActions); the API's CONFLICT explains a
+ * refusal. Cancel, release and archive ask first, naming the server and what it costs; retry
+ * opens a form to change the placement.
  */
 function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => void }) {
   const [errors, setErrors] = useState<AppError[]>([]);
   const [cancelState, cancel] = useMutation(CANCEL_NODE);
-  const [retryState, retry] = useMutation(RETRY_NODE);
   const [releaseState, release] = useMutation(RELEASE_NODE);
+  const [archiveState, archive] = useMutation(ARCHIVE_NODE);
+  const [retrying, setRetrying] = useState(false);
   // A cancel already asked for is under way: the node turns CANCELLED once its server is gone.
   const cancelling = node.cancelRequestedAt !== null && node.phase !== 'CANCELLED';
-  const allowed = nodeActions(node.phase);
+  const allowed = nodeActions(node);
   if (cancelling) allowed.cancel = false;
-  const busy = cancelState.fetching || retryState.fetching || releaseState.fetching;
+  const busy = cancelState.fetching || releaseState.fetching || archiveState.fetching;
 
   async function run(action: () => Promise<{ payload: { node: Node }; errors: null } | { payload: null; errors: AppError[] }>) {
     const outcome = await action();
@@ -104,7 +109,7 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
   const input = { input: { id: node.id } };
   const cost = <ServerCost connectionId={node.providerConnection.id} serverType={node.serverType} location={node.location} />;
 
-  if (!cancelling && !allowed.cancel && !allowed.retry && !allowed.release && errors.length === 0) return null;
+  if (!cancelling && !allowed.cancel && !allowed.retry && !allowed.release && !allowed.archive && errors.length === 0) return null;
   return (
     <div className="node-actions">
       <div className="actions">
@@ -127,10 +132,8 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
             <p>If you keep acquiring, the server stays yours. {cost}</p>
           </ConfirmButton>
         )}
-        {allowed.retry && (
-          <button type="button" disabled={busy} onClick={() => void run(async () => { const r = await retry(input); return mutationOutcome(r, r.data?.retryNode); })}>
-            Retry
-          </button>
+        {allowed.retry && !retrying && (
+          <button type="button" disabled={busy} onClick={() => setRetrying(true)}>Retry…</button>
         )}
         {allowed.release && (
           <ConfirmButton
@@ -149,8 +152,27 @@ function Actions({ node, onChanged }: { node: Node; onChanged: (node: Node) => v
             <p>Keeping it keeps it billing. {cost}</p>
           </ConfirmButton>
         )}
+        {allowed.archive && (
+          <ConfirmButton
+            label="Archive"
+            className="secondary"
+            disabled={busy}
+            title={`Archive ${node.name}?`}
+            confirmLabel="Archive"
+            busyLabel="Archiving…"
+            onConfirm={() => run(async () => { const r = await archive(input); return mutationOutcome(r, r.data?.archiveNode); })}
+          >
+            <p>
+              <strong>{node.name}</strong> holds no server, so it costs nothing to keep or to archive. Archiving takes it out
+              of the nodes list; its timeline is kept and the list's <em>Archived</em> view still shows it.
+            </p>
+          </ConfirmButton>
+        )}
       </div>
       <ErrorList errors={errors} />
+      {allowed.retry && retrying && (
+        <RetryNodeForm node={node} onCancel={() => setRetrying(false)} onRetried={(next) => { setRetrying(false); setErrors([]); onChanged(next); }} />
+      )}
     </div>
   );
 }
@@ -197,13 +219,16 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   }, [changeFeedDown, lastPhaseEntry, refresh]);
 
   usePageTitle(node ? `${node.name} · Nodes` : error ? 'Node not available' : null);
-  // Announced to screen readers as it changes (not on the first read): "web-1 is now Ready".
+  // Announced to screen readers as it changes (not on the first read): "web-1 is now Ready",
+  // "web-1: heartbeats overdue".
   const [announcement, setAnnouncement] = useState('');
-  const seenPhase = useRef<string | null>(null);
+  const seen = useRef<{ phase: string; health: string | null } | null>(null);
   useEffect(() => {
     if (!node) return;
-    if (seenPhase.current !== null && seenPhase.current !== node.phase) setAnnouncement(`${node.name} is now ${PHASE_LABELS[node.phase]}.`);
-    seenPhase.current = node.phase;
+    const previous = seen.current;
+    if (previous && previous.phase !== node.phase) setAnnouncement(`${node.name} is now ${PHASE_LABELS[node.phase]}.`);
+    else if (previous && previous.health !== node.health && node.health) setAnnouncement(`${node.name}: ${HEALTH_LABELS[node.health]}.`);
+    seen.current = { phase: node.phase, health: node.health ?? null };
   }, [node]);
 
   if (error) {
@@ -237,7 +262,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
           <h2 id="timeline-title">Provisioning timeline</h2>
           {stream.failure && (
             <p className="muted small" data-testid="live-fallback">
-              Live timeline unavailable (<code>{stream.failure.code}</code>); refreshing every few seconds instead.
+              Live timeline unavailable ({errorTitle(stream.failure.code).toLowerCase()}); refreshing every few seconds instead.
             </p>
           )}
           <Timeline events={stream.events} live={stream.failure === null} />

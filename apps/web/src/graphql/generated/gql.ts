@@ -20,12 +20,13 @@ type Documents = {
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": typeof types.ProviderConnectionFieldsFragmentDoc,
     "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": typeof types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": typeof types.AcquisitionEventFieldsFragmentDoc,
-    "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
+    "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.ReleaseNodeDocument,
+    "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.ArchiveNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": typeof types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": typeof types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionsDocument,
@@ -46,12 +47,13 @@ const documents: Documents = {
     "\n  fragment ProviderConnectionFields on ProviderConnection {\n    id name kind apiEndpoint tokenHint credentialStatus credentialCheckedAt createdAt\n    credentialError { ...ProviderErrorFields }\n  }\n": types.ProviderConnectionFieldsFragmentDoc,
     "\n  fragment NodeFields on Node {\n    id name phase lastEventSeq serverType location image providerServerId providerServerName ipv4 ipv6 attempt\n    createdAt readyAt registeredAt releasedAt cancelRequestedAt lastHeartbeatAt lastHeartbeatHealthy health canRelease archivedAt\n    labels { key value }\n    providerConnection { id name }\n    error { ...NodeErrorFields }\n  }\n": types.NodeFieldsFragmentDoc,
     "\n  fragment AcquisitionEventFields on AcquisitionEvent {\n    seq nodeId phase kind message progress attempt at\n    error { ...NodeErrorFields }\n  }\n": types.AcquisitionEventFieldsFragmentDoc,
-    "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
+    "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.ReleaseNodeDocument,
+    "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.ArchiveNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": types.ProviderConnectionsDocument,
@@ -107,7 +109,7 @@ export function graphql(source: "\n  fragment AcquisitionEventFields on Acquisit
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -128,6 +130,10 @@ export function graphql(source: "\n  mutation RetryNode($input: RetryNodeInput!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"): (typeof documents)["\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"): (typeof documents)["\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
