@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { build } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
+import type { HangarConfig } from '@hangar/core/config';
 import { startTestApi, type TestApi } from '../../api/test/api-harness.ts';
 import { buildSimulator, type Simulator } from '../../hetzner-sim/src/simulator.ts';
 import { buildWorker, type Worker } from '../../worker/src/worker.ts';
@@ -56,9 +57,10 @@ export async function createSimProject(name: string): Promise<SimProject> {
 
 /**
  * Starts the stack before the file's tests and stops it after them; every test must end with
- * no page error. `options.signIn`: open the app signed in (every file but the sign-in flow's).
+ * no page error. `options.signIn`: open the app signed in (every file but the sign-in flow's);
+ * `options.config`: Hangar settings for this file (e.g. a short heartbeat interval).
  */
-export function startWebStack(options: { signIn?: boolean } = {}): WebStack {
+export function startWebStack(options: { signIn?: boolean; config?: Partial<HangarConfig> } = {}): WebStack {
   let outDir: string;
   let profileDir: string;
   beforeAll(async () => {
@@ -83,7 +85,7 @@ export function startWebStack(options: { signIn?: boolean } = {}): WebStack {
     // One API token serves the browser, the test's scripts and their sockets, and every simulated
     // machine calls /agent from 127.0.0.1: per-token and per-source limits are raised, as an operator would.
     const api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url },
-      config: { providerEndpoints: [`${sim.url}/v1`], rateLimits: { requestsPerMinute: 100_000, socketsPerToken: 1_000, agentRequestsPerMinute: 100_000 } } });
+      config: { ...options.config, providerEndpoints: [`${sim.url}/v1`], rateLimits: { requestsPerMinute: 100_000, socketsPerToken: 1_000, agentRequestsPerMinute: 100_000 } } });
     stack.api = api;
     // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
     api.deps.config.publicUrl = api.app.url;

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectHetzner, connectionCard, createNodeInBrowser, createSimProject, navLink, screenshot, seriousAccessibilityViolations, startWebStack, waitForStep } from './stack.ts';
+import { addFault, connectHetzner, connectionCard, createNodeInBrowser, createSimProject, navLink, screenshot, seriousAccessibilityViolations, startWebStack, timeline, waitForStep } from './stack.ts';
 
 // Trust: destructive actions ask first (naming the server and its price), words for people,
 // page titles, focus, announcements and an axe-core check of each main page, in real Chromium
 // against the real stack (stack.ts).
 
-const stack = startWebStack({ signIn: true });
+// Heartbeats every 1.5 s (deadline scale 0.1), checked every 250 ms: a silent machine is overdue within seconds.
+const stack = startWebStack({ signIn: true, config: { deadlineScale: 0.1, nodeHealthCheckMs: 250 } });
 const dialog = () => stack.page.getByRole('dialog');
 
 /** The page's visible text without the error-code references: no API or enum name may appear in it. */
@@ -79,6 +80,77 @@ describe('confirmation before deleting a server', () => {
     await card.waitFor({ state: 'detached' });
     // The card is gone: focus goes to the page's heading, not lost on the body.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+});
+
+describe('lifecycle', () => {
+  it('a released node shows its former addresses as history and no health; Archive asks, then the node leaves the list for the Archived view', async () => {
+    const { page, api } = stack;
+    await navLink('Nodes').click();
+    await page.getByRole('link', { name: 'keep-me' }).click();
+    await waitForStep('RELEASED', 'done');
+    const stored = await api.testDb.db.node.findFirstOrThrow({ where: { name: 'keep-me' } });
+    const facts = page.locator('.facts');
+    expect(await facts.textContent()).toContain(`Former IPv4${stored.ipv4}`);
+    expect(await page.locator('[data-heartbeat]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Release/ }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await dialog().waitFor();
+    expect(await dialog().textContent()).toMatch(/keep-me.*holds no server.*timeline is kept/s);
+    await dialog().getByRole('button', { name: 'Archive' }).click();
+    await page.locator('.facts', { hasText: 'Archived' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Archive' }).count()).toBe(0);
+
+    await navLink('Nodes').click();
+    await page.getByRole('table', { name: 'Nodes' }).waitFor();
+    await page.locator('tr[data-node-name="keep-me"]').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Archived' }).click();
+    const row = page.getByRole('table', { name: 'Archived nodes' }).locator('tr[data-node-name="keep-me"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/formerly/);
+    await page.getByRole('button', { name: 'Listed' }).click();
+  });
+
+  it('a node that failed before it had a server offers no Release; Retry takes another location and type from the catalog; one error display', async () => {
+    const { page, api } = stack;
+    await addFault({ method: 'POST', path: '/servers', error: { code: 'invalid_input', message: 'invalid input in field \'server_type\'' }, times: 1 });
+    const nodeId = await createNodeInBrowser('move-me');
+    await waitForStep('FAILED', 'failed');
+    expect(await page.getByRole('button', { name: /Release/ }).count()).toBe(0);
+    // The failure is shown once: one notice, its message once on the page.
+    expect(await page.locator('.notice-error').count()).toBe(1);
+    const { error } = await api.testDb.db.node.findUniqueOrThrow({ where: { id: nodeId } });
+    const message = (error as { message: string }).message;
+    const text = await page.locator('main').innerText();
+    expect(text.split(message).length - 1).toBe(1);
+
+    await page.getByRole('button', { name: 'Retry…' }).click();
+    const form = page.getByRole('form', { name: 'Retry move-me' });
+    await form.locator('select[name="location"]').selectOption('nbg1');
+    await form.locator('select[name="serverType"]').selectOption('cpx11');
+    await form.locator('select[name="image"]').selectOption('debian-12');
+    await form.getByRole('button', { name: 'Retry now' }).click();
+    await waitForStep('READY', 'done');
+    expect(await page.locator('.facts').textContent()).toMatch(/Server typecpx11.*Locationnbg1.*Imagedebian-12.*Acquisition attempt2/s);
+    const node = await api.testDb.db.node.findUniqueOrThrow({ where: { id: nodeId } });
+    expect(node).toMatchObject({ location: 'nbg1', serverType: 'cpx11', image: 'debian-12', phase: 'READY' });
+  });
+
+  it('a machine whose heartbeats stop shows overdue on the open page without a reload, announced', async () => {
+    const { page } = stack;
+    await addFault({ heartbeatStopsAfter: 2, serverName: 'silent-*' });
+    const nodeId = await createNodeInBrowser('silent-1');
+    await waitForStep('READY', 'done');
+    await page.locator('[data-heartbeat="overdue"], [data-heartbeat="lost"]').first().waitFor();
+    // Brought by the change feed (nodeChanged), not by a reload or the polling fallback.
+    expect(stack.framesReceived.some((frame) => frame.includes('nodeChanged') && frame.includes(nodeId) && frame.includes('OVERDUE'))).toBe(true);
+    expect(await page.getByTestId('live-fallback').count()).toBe(0);
+    expect(await page.getByTestId('phase-announcement').textContent()).toMatch(/silent-1: (heartbeats overdue|machine lost)/);
+    // The timeline says so too (a HEALTH event), and so does the list.
+    await timeline().locator('li.note[data-kind="HEALTH"]').first().waitFor();
+    await navLink('Nodes').click();
+    await page.locator('tr[data-node-name="silent-1"] [data-heartbeat]').waitFor();
   });
 });
 

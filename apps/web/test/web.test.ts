@@ -262,9 +262,10 @@ describe('nodes', () => {
     expect(await page.getByRole('button', { name: 'Cancel acquisition' }).count()).toBe(0);
     await screenshot('11-node-failed');
 
-    const retry = page.getByRole('button', { name: 'Retry' });
+    const retry = page.getByRole('button', { name: 'Retry…' });
     await expect.poll(() => retry.isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     await retry.click();
+    await page.getByRole('button', { name: 'Retry now' }).click();
     await waitForStep('READY', 'done');
     const phases = await stepPhases();
     expect(phases.slice(0, phases.indexOf('FAILED') + 1)).toEqual(['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'FAILED']);
