@@ -53,7 +53,11 @@ function Step({ step, now }: { step: TimelineStep; now: number }) {
           <time className="step-time" dateTime={step.enteredAt}>{formatTime(step.enteredAt)}</time>
           {showDuration && <span className="step-duration">{running ? `for ${formatDuration(elapsed)}` : formatDuration(elapsed)}</span>}
         </div>
-        {step.message && <p className="step-message">{forPeople(step.message)}</p>}
+        {step.error ? (
+          <p className="step-message">{errorTitle(step.error.code)} <ErrorCode code={step.error.code} /></p>
+        ) : (
+          step.message && <p className="step-message">{forPeople(step.message)}</p>
+        )}
         {step.phase === 'WAITING_FOR_SERVER' && (
           <ProgressBar value={step.progress ?? 0} label="Server creation progress" />
         )}

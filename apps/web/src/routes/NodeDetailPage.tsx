@@ -193,9 +193,10 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   useEffect(() => { if (queried) keepNewer(queried); }, [queried, keepNewer]);
   useEffect(() => { if (changed) keepNewer(changed); }, [changed, keepNewer]);
 
-  // The server ends the event stream when the node rests; a retry (new attempt) or a release
-  // (resting → moving) needs it again.
-  const restartKey = node ? `${node.attempt}:${isTerminalPhase(node.phase) ? 'resting' : 'moving'}` : '';
+  // The server ends the event stream when the node rests; a retry (new attempt), a release
+  // (resting → moving) or a health change of a READY node needs it again.
+  // A READY node's health change is a new event too (HEALTH), after the stream ended.
+  const restartKey = node ? `${node.attempt}:${isTerminalPhase(node.phase) ? 'resting' : 'moving'}:${node.health ?? ''}` : '';
   const stream = useNodeEvents(nodeId, data?.node?.events.nodes, restartKey);
   usePollingFallback(stream.failure !== null, refresh);
   // After a reconnect: read the node again (facts, lastEventSeq), and count the page caught up
