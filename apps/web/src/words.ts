@@ -69,7 +69,14 @@ export function errorTitle(code: string): string {
 
 /** A phase as it reads inside a sentence ("in provisioning"). */
 const PHASE_IN_TEXT = Object.fromEntries(Object.entries(PHASE_LABELS).map(([phase, label]) => [phase, label.toLowerCase()])) as Record<NodePhase, string>;
-const CREDENTIAL_IN_TEXT = Object.fromEntries(Object.entries(CREDENTIAL_LABELS).map(([status, label]) => [status, label.toLowerCase()])) as Record<string, string>;
+const CREDENTIAL_IN_TEXT: Record<CredentialStatus, string> = {
+  VALID: 'valid',
+  UNCHECKED: 'not checked yet',
+  INVALID: 'invalid',
+  READ_ONLY: 'read-only',
+  UNREACHABLE: 'unreachable',
+  RATE_LIMITED: 'rate limited',
+};
 const ENUM_WORD = new RegExp(`\\b(${[...Object.keys(PHASE_IN_TEXT), ...Object.keys(CREDENTIAL_IN_TEXT)].join('|')})\\b`, 'g');
 
 /** API names a server message may mention, and what a person does in this app instead. */
@@ -92,14 +99,16 @@ const API_NAME = new RegExp(`\\b(${Object.keys(API_NAMES).join('|')})\\b`, 'g');
  * A message from the server (written for API users too) as a person reads it here: API names
  * in parentheses dropped ("Release them (releaseNode)" → "Release them"), other API names as the
  * app's button, phase and status enums as words ("PROVISIONING did not finish" → "Provisioning
- * did not finish"), a technical aside ("(write probe)") plain.
+ * did not finish"), error codes as words, a technical aside ("(write probe)") plain.
  */
 export function forPeople(text: string): string {
   const plain = text
     .replace(API_NAME_IN_PARENS, '')
     .replace(API_NAME, (name) => `“${API_NAMES[name]}”`)
     .replace(/\(write probe\)/g, '(a test request that changes nothing)')
-    .replace(ENUM_WORD, (word) => PHASE_IN_TEXT[word as NodePhase] ?? CREDENTIAL_IN_TEXT[word] ?? word);
+    // An error code inside a sentence reads as its words: PROVIDER_INVALID_REQUEST → "invalid request".
+    .replace(/\b(?:PROVIDER|NODE)_([A-Z_]+)\b/g, (_code, rest: string) => rest.toLowerCase().replaceAll('_', ' '))
+    .replace(ENUM_WORD, (word) => PHASE_IN_TEXT[word as NodePhase] ?? CREDENTIAL_IN_TEXT[word as CredentialStatus] ?? word);
   // A sentence that began with an enum begins with a capital again.
   return plain.charAt(0).toUpperCase() + plain.slice(1);
 }
