@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHarnessClient } from '@hangar/harness/client';
 import { addFault, connectHetzner, connectionCard, createNodeInBrowser, createSimProject, navLink, screenshot, seriousAccessibilityViolations, startWebStack, timeline, waitForStep } from './stack.ts';
 
 // Trust: destructive actions ask first (naming the server and its price), words for people,
@@ -80,6 +81,27 @@ describe('confirmation before deleting a server', () => {
     await card.waitFor({ state: 'detached' });
     // The card is gone: focus goes to the page's heading, not lost on the body.
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  });
+});
+
+describe('connections deleted elsewhere', () => {
+  it('a connection another client deletes leaves the open Providers page live (providerConnectionChanged)', async () => {
+    const { page, api } = stack;
+    const other = await createSimProject('deleted-elsewhere');
+    await connectHetzner('deleted-elsewhere', other.token);
+    const card = connectionCard('deleted-elsewhere');
+    await card.locator('[data-status="VALID"]').waitFor();
+    // Another tab (here: a script with the same token) deletes it.
+    const script = createHarnessClient({ url: api.app.url, token: api.token });
+    const connection = (await script.connections()).find((entry) => entry.name === 'deleted-elsewhere')!;
+    const response = await fetch(`${api.app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
+      body: JSON.stringify({ query: 'mutation($id: ID!) { deleteProviderConnection(input: { id: $id }) { __typename } }', variables: { id: connection.id } }),
+    });
+    expect(((await response.json()) as { data: { deleteProviderConnection: { __typename: string } } }).data.deleteProviderConnection.__typename).toBe('DeleteProviderConnectionPayload');
+    await card.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('live-fallback').count()).toBe(0);
   });
 });
 
