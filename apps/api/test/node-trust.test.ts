@@ -101,6 +101,17 @@ describe('token rotation keeps sight of every server', () => {
     expect(await liveServers(elsewhere.id)).toEqual([]);
   });
 
+  it('refuses while a node is creating its server (its server cannot be checked yet)', async () => {
+    const { connection, project } = await env.newConnection();
+    await env.testDb.db.node.create({
+      data: { organizationId: env.actor.organizationId, providerConnectionId: connection.id, name: 'mid-create', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04', phase: 'CREATING_SERVER' },
+    });
+    const refused = typedErrorOf(await graphql(ROTATE, { id: connection.id, token: project.token }), 'rotateProviderToken');
+    expect(refused).toMatchObject({ __typename: 'ConflictError', code: 'PROVIDER_TOKEN_CANNOT_MANAGE_SERVERS' });
+    expect(refused.message).toMatch(/"mid-create" is creating its server right now/);
+    await env.testDb.db.node.deleteMany({ where: { providerConnectionId: connection.id } });
+  });
+
   it('accepts any token while the connection holds no server', async () => {
     const { connection } = await env.newConnection();
     const elsewhere = await createProject(env.sim);
@@ -190,6 +201,10 @@ describe('retryNode may change the placement', () => {
     const failed = await env.waitForPhase(node.id, 'FAILED', SETTLE_MS);
     expect((failed.error as { code: string }).code).toBe('PROVIDER_CAPACITY_UNAVAILABLE');
     expect((await nodeView(node.id)).canRelease).toBe(false);
+    const shown = await graphql<{ node: { error: { retryable: boolean; hint: string } } }>('query($id: ID!) { node(id: $id) { error { retryable hint } } }', { id: node.id });
+    expect(shown.data?.node.error.retryable).toBe(true);
+    expect(shown.data?.node.error.hint).toMatch(/another location or server type/);
+    expect(shown.data?.node.error.hint).not.toMatch(/automatically/);
 
     // A placement outside the catalog is a ValidationError naming the field; nothing changes.
     const bad = typedErrorOf(await graphql(RETRY, { input: { id: node.id, serverType: 'cx99' } }), 'retryNode');

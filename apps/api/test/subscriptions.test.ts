@@ -344,6 +344,31 @@ describe('nodeChanged and providerConnectionChanged', () => {
     dispose();
   });
 
+  it('announces a deleted provider connection to the organization’s subscribers', async () => {
+    const doomed = await createConnectionRow(api.testDb.db, api.organizationId, 'doomed');
+    const client = wsClient(api.token);
+    type Change = { id: string; deleted: boolean; providerConnection: { id: string; credentialStatus: string } | null };
+    const seen: Change[] = [];
+    const dispose = client.subscribe(
+      { query: 'subscription { providerConnectionChanged { id deleted providerConnection { id credentialStatus } } }' },
+      { next: (result) => seen.push((result.data as { providerConnectionChanged: Change }).providerConnectionChanged), error: () => undefined, complete: () => undefined },
+    );
+    // A change first, repeated until it arrives: then the subscription is surely listening.
+    await expect
+      .poll(async () => {
+        await api.testDb.db.$transaction(async (tx) => {
+          await tx.providerConnection.update({ where: { id: doomed }, data: { credentialStatus: 'INVALID' } });
+          await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId: doomed, organizationId: api.organizationId })})`;
+        });
+        return seen.some((change) => change.id === doomed && !change.deleted);
+      }, { timeout: 60_000, interval: 200 })
+      .toBe(true);
+    const deleted = await api.graphql('mutation($id: ID!) { deleteProviderConnection(input: { id: $id }) { __typename } }', { id: doomed });
+    expect(JSON.stringify(deleted.body)).toContain('DeleteProviderConnectionPayload');
+    await expect.poll(() => seen.at(-1), { timeout: 60_000 }).toEqual({ id: doomed, deleted: true, providerConnection: null });
+    dispose();
+  });
+
   it('listens on the channels the producers notify on', () => {
     expect(CHANNELS.nodeEvents).toBe(NODE_EVENTS_CHANNEL);
     expect(CHANNELS.connectionChanges).toBe(CONNECTION_CHANGES_CHANNEL);

@@ -93,7 +93,7 @@ async function call(target: Target, id: string): Promise<string> {
 describe('tenant isolation, from the schema', () => {
   it('finds the id-taking fields (node, providerConnection, the node and connection mutations)', () => {
     const fields = new Set(targets().map((target) => target.field));
-    for (const field of ['node', 'providerConnection', 'cancelNode', 'retryNode', 'releaseNode', 'createNode', 'deleteProviderConnection', 'rotateProviderToken', 'validateProviderConnection']) {
+    for (const field of ['node', 'providerConnection', 'cancelNode', 'retryNode', 'releaseNode', 'archiveNode', 'createNode', 'deleteProviderConnection', 'rotateProviderToken', 'validateProviderConnection']) {
       expect(fields.has(field), field).toBe(true);
     }
   });

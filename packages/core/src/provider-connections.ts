@@ -327,11 +327,14 @@ async function assertTokenManagesServers(
   connection: ProviderConnection,
   newAdapter: ProviderAdapter,
   check: CredentialCheck,
-): Promise<{ verified: number }> {
+): Promise<{ verified: Set<string> }> {
   const holding = await deps.db.node.findMany({
     where: { providerConnectionId: connection.id, OR: [{ phase: { notIn: FINISHED_NODE_PHASES } }, { providerServerId: { not: null } }] },
-    select: { name: true, providerServerId: true },
+    select: { name: true, phase: true, providerServerId: true },
   });
+  // A create request may be on its way with the current token: its server is not known yet, so it cannot be checked.
+  const creating = holding.find((node) => node.phase === 'CREATING_SERVER');
+  if (creating) throw cannotManage(connection, `node "${creating.name}" is creating its server right now, so not every server can be checked yet; rotate again once it has one (a few seconds)`);
   const serverIds = new Set(holding.flatMap((node) => (node.providerServerId ? [node.providerServerId] : [])));
   // Servers the current token sees by Hangar's label (a create whose id was never stored, an orphan the reconcile job has not deleted yet).
   let oldAdapter: ProviderAdapter | null = null;
@@ -342,7 +345,7 @@ async function assertTokenManagesServers(
     // The current token cannot list them (revoked, provider down): the stored ids still have to pass.
     deps.log.info({ connectionId: connection.id, err: error instanceof Error ? error.message : String(error) }, 'rotate: the current token could not list the servers');
   }
-  if (serverIds.size === 0 && holding.length === 0) return { verified: 0 };
+  if (serverIds.size === 0 && holding.length === 0) return { verified: serverIds };
   if (check.status !== 'VALID') {
     const answer = check.error ? `${check.error.code}: ${check.error.message}` : check.status;
     throw cannotManage(connection, `${holding.length} node${holding.length === 1 ? '' : 's'} of this connection may hold servers, and the new token cannot create and delete servers (${answer})`);
@@ -374,7 +377,7 @@ async function assertTokenManagesServers(
     const where = seenByOld > 0 ? ' (the current token sees them: the new token belongs to another provider project)' : '';
     throw cannotManage(connection, `the new token does not see ${unseen.length === 1 ? 'server' : 'servers'} ${listed}${where}`);
   }
-  return { verified: serverIds.size };
+  return { verified: serverIds };
 }
 
 /**
@@ -393,6 +396,10 @@ export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: st
   const tokenSealed = deps.keyring.seal(token);
   const hint = tokenHint(token);
   const rotated = await deps.db.$transaction(async (tx) => {
+    // A server stored since the check was not verified: refuse rather than guess.
+    const stored = await tx.node.findMany({ where: { providerConnectionId: id, providerServerId: { not: null } }, select: { providerServerId: true } });
+    const unverified = stored.map((node) => node.providerServerId as string).find((serverId) => !verified.has(serverId));
+    if (unverified !== undefined) throw cannotManage(connection, `server ${unverified} appeared while the new token was being checked; rotate again`);
     const [updated] = await tx.providerConnection.updateManyAndReturn({
       where: { id, organizationId: actor.organizationId },
       data: { tokenSealed, tokenKeyId: sealedKeyId(tokenSealed), tokenHint: hint, tokenFingerprint: tokenFingerprint(token), ...checkColumns(check) },
@@ -404,7 +411,7 @@ export async function rotateToken(deps: CoreDeps, actor: ConnectionActor, id: st
       action: 'provider_connection.rotate_token',
       targetType: 'ProviderConnection',
       targetId: id,
-      details: { name: updated.name, previousTokenHint: connection.tokenHint, tokenHint: hint, credentialStatus: check.status, serversVerified: verified },
+      details: { name: updated.name, previousTokenHint: connection.tokenHint, tokenHint: hint, credentialStatus: check.status, serversVerified: verified.size },
     });
     await announce(tx, updated);
     return updated;

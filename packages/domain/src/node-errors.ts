@@ -5,7 +5,7 @@
  *
  * Pure TypeScript: the API, the worker and the web app share it.
  */
-import { PROVIDER_ERRORS, type ProviderErrorCode, type ProviderErrorInfo } from './provider-errors.ts';
+import { PROVIDER_ERRORS, isProviderErrorCode, type ProviderErrorCode, type ProviderErrorInfo } from './provider-errors.ts';
 
 /** What the rest of Hangar needs to know about one NODE_* code. */
 export type NodeErrorDefinition = {
@@ -37,7 +37,7 @@ export const NODE_ERRORS = {
   NODE_CONNECTION_UNUSABLE: {
     retryable: false,
     meaning: 'The provider connection is not usable: its last credential check was not VALID.',
-    hint: 'Rotate the provider token (rotateProviderToken) or validate the connection again, then retry the node.',
+    hint: 'Give the provider connection a working Read & Write token (Rotate token on the Providers page) or check it again, then retry the node.',
   },
 } as const satisfies Record<`NODE_${string}`, NodeErrorDefinition>;
 
@@ -77,5 +77,51 @@ export function nodeError(code: NodeErrorCode, message: string = NODE_ERRORS[cod
  */
 export function nodeErrorFromProvider(info: ProviderErrorInfo, options: { code?: ProviderErrorCode; message?: string } = {}): NodeError {
   const code = options.code ?? info.code;
-  return { code, message: options.message ?? info.message, retryable: PROVIDER_ERRORS[code].retryable, hint: PROVIDER_ERRORS[code].hint, provider: info };
+  return { code, message: options.message ?? info.message, retryable: PROVIDER_ERRORS[code].retryable, hint: FAILED_NODE_HINTS[code] ?? PROVIDER_ERRORS[code].hint, provider: info };
+}
+
+/** Hangar retried this step in place (with backoff) before the node failed. */
+const GAVE_UP = 'Hangar retried this step several times, without success, before the node failed.';
+/** retryNode can now change these, so the advice may name them. */
+const ELSEWHERE = 'retry the node (Retry), the same way later or with another location or server type';
+
+/**
+ * What a person can do about a node that ended FAILED, for the provider codes whose request-level
+ * advice ("Nothing to fix: retried automatically") is untrue once the node has failed: the node
+ * is not retried any more, a person has to act. The other provider codes keep their advice.
+ */
+const FAILED_NODE_HINTS: Partial<Record<ProviderErrorCode, string>> = {
+  PROVIDER_RATE_LIMITED: `${GAVE_UP} The provider project's request budget stayed used up: reduce other API users of the project, then retry the node.`,
+  PROVIDER_CONFLICT: `${GAVE_UP} Retry the node; if it happens again, look for someone changing the same server in the provider console.`,
+  PROVIDER_LOCKED: `${GAVE_UP} Another action kept the server locked: retry the node once it has ended.`,
+  PROVIDER_MAINTENANCE: `${GAVE_UP} Retry the node after the provider's maintenance window (see its status page).`,
+  PROVIDER_SERVER_ERROR: `${GAVE_UP} Check the provider status page, then retry the node; report the request id if it persists.`,
+  PROVIDER_UNAVAILABLE: `${GAVE_UP} Check the provider status page, then retry the node.`,
+  PROVIDER_TIMEOUT: `${GAVE_UP} Check the network path to the provider and its status page, then retry the node.`,
+  PROVIDER_UNREACHABLE: `${GAVE_UP} Check the connection's API endpoint and the network between Hangar and the provider, then retry the node.`,
+  PROVIDER_DNS_ERROR: `${GAVE_UP} Check the spelling of the API endpoint and the DNS of the Hangar host, then retry the node.`,
+  PROVIDER_CONNECTION_RESET: `${GAVE_UP} Check proxies between Hangar and the provider, then retry the node.`,
+  PROVIDER_BAD_RESPONSE: `${GAVE_UP} Check that the connection's API endpoint points at the provider API, then retry the node.`,
+  PROVIDER_UNKNOWN_ERROR: `${GAVE_UP} Read the message, then retry the node; report the message and request id if it persists.`,
+  PROVIDER_CAPACITY_UNAVAILABLE: `The provider has no capacity for this server type in this location right now: ${ELSEWHERE}.`,
+  PROVIDER_PLACEMENT_FAILED: `The provider could not place the server on a host: ${ELSEWHERE}.`,
+  PROVIDER_ACTION_FAILED: `The provider could not create or start the server: read its message, then ${ELSEWHERE}.`,
+  PROVIDER_CANCELLED: 'Hangar stopped waiting for the provider (it was shutting down or the work was cancelled): retry the node if it is still wanted.',
+  PROVIDER_INVALID_REQUEST: 'Correct the node specification: retry the node with another server type, location or image, or create a new node with other labels or SSH keys.',
+};
+
+/**
+ * The hint of a FAILED node, chosen from its final state (not from its first error): what the
+ * error's code calls for, and first of all a server it may still hold (and pay for) when its
+ * cleanup could not delete it.
+ */
+export function failedNodeHint(code: string, final: { serverLeft: boolean }): string | null {
+  const base = isNodeErrorCode(code)
+    ? NODE_ERRORS[code].hint
+    : isProviderErrorCode(code)
+      ? (FAILED_NODE_HINTS[code] ?? PROVIDER_ERRORS[code].hint)
+      : null;
+  if (!final.serverLeft) return base;
+  const release = 'Its server could not be deleted and may still cost money: release the node (Release) to delete it.';
+  return base === null ? release : `${release} ${base}`;
 }

@@ -102,7 +102,7 @@ export const NodeErrorRef = builder.objectRef<NodeErrorShape>('NodeError').imple
   description: 'Why a node failed: a PROVIDER_* code (provider answers) or a NODE_* code (Hangar’s own).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    retryable: t.exposeBoolean('retryable', { description: 'Whether retryNode (a new attempt with the same specification) may succeed.' }),
+    retryable: t.exposeBoolean('retryable', { description: 'Whether retrying the node (retryNode) may succeed. It does not say whether Hangar retried anything itself.' }),
     hint: t.string({
       nullable: true,
       description: 'What a person can do about it (from docs/error-codes.md).',

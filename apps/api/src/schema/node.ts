@@ -1,4 +1,5 @@
 import { HangarError } from '@hangar/domain/api-errors';
+import { failedNodeHint } from '@hangar/domain/node-errors';
 import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodePhase } from '@hangar/db/generated/prisma/enums';
 import { openChangeStream } from '@hangar/events/change-stream';
@@ -30,12 +31,29 @@ export const NodeRef = builder.prismaObject('Node', {
     ipv4: t.exposeString('ipv4', { nullable: true }),
     ipv6: t.exposeString('ipv6', { nullable: true }),
     attempt: t.exposeInt('attempt', { description: 'Acquisition attempt, 1 for the first; retryNode starts the next.' }),
-    error: t.field({ type: NodeErrorRef, nullable: true, resolve: (node) => (node.error as NodeErrorShape | null) ?? null }),
+    error: t.field({
+      type: NodeErrorRef,
+      nullable: true,
+      description: 'Why the node failed; its hint is chosen from the node’s state now (e.g. a server left to release), not from the first error.',
+      select: { error: true, providerServerId: true, phase: true },
+      resolve: (node) => {
+        const error = node.error as NodeErrorShape | null;
+        if (!error) return null;
+        const hint = failedNodeHint(error.code, { serverLeft: node.phase === 'FAILED' && node.providerServerId !== null });
+        return hint === null ? error : { ...error, hint };
+      },
+    }),
     lastHeartbeatAt: t.expose('lastHeartbeatAt', { type: 'DateTime', nullable: true, description: 'Last heartbeat from the machine’s bootstrap agent.' }),
     health: t.expose('health', {
       type: NodeHealthEnum,
       nullable: true,
       description: 'The machine’s health by its heartbeats, stored and updated live (a HEALTH event, and so a nodeChanged, per change); null unless the node is READY.',
+    }),
+    heartbeatOverdue: t.boolean({
+      description: 'True when the stored health is OVERDUE or LOST.',
+      deprecationReason: 'Use health (HEALTHY, OVERDUE, LOST). Removal after 2027-03-01.',
+      select: { health: true },
+      resolve: (node) => node.health === 'OVERDUE' || node.health === 'LOST',
     }),
     canRelease: t.boolean({
       description: 'Whether releaseNode would accept the node now: it is READY, or FAILED while its server may still exist.',

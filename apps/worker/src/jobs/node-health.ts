@@ -24,18 +24,30 @@ export async function scheduleNodeHealth(deps: CoreDeps, delayMs: number): Promi
   await deps.boss.send(NODE_HEALTH_JOB, {}, { startAfter: delayMs > 0 ? Math.max(0.1, delayMs / 1000) : undefined, retryLimit: 0, expireInSeconds: CHECK_EXPIRE_SECONDS, deleteAfterSeconds: CHECK_DELETE_AFTER_SECONDS });
 }
 
+/** How often a worker polls the queue: at least twice per interval (pg-boss' minimum is 0.5 s, its default 2 s). */
+function pollSeconds(deps: CoreDeps): number {
+  return Math.min(2, Math.max(0.5, deps.config.nodeHealthCheckMs / 2000));
+}
+
+/**
+ * The next run is sent one poll early: a deferred job is picked up within one poll after it is
+ * due, so consecutive checks stay at most one interval apart (for intervals of 1 s and more).
+ */
+function nextDelayMs(deps: CoreDeps): number {
+  return Math.max(0, deps.config.nodeHealthCheckMs - pollSeconds(deps) * 1000);
+}
+
 export const nodeHealthJob: JobDefinition<object> = {
   name: NODE_HEALTH_JOB,
   queue: { policy: 'stately', retryLimit: 0, expireInSeconds: CHECK_EXPIRE_SECONDS, deleteAfterSeconds: CHECK_DELETE_AFTER_SECONDS },
   schedule: NODE_HEALTH_CRON,
-  // Poll at least twice per interval (pg-boss' minimum is 0.5 s, its default 2 s).
-  work: (deps) => ({ pollingIntervalSeconds: Math.min(2, Math.max(0.5, deps.config.nodeHealthCheckMs / 2000)) }),
+  work: (deps) => ({ pollingIntervalSeconds: pollSeconds(deps) }),
   start: (deps) => scheduleNodeHealth(deps, 0),
   async handler(deps) {
     try {
       await checkNodeHealth(deps);
     } finally {
-      await scheduleNodeHealth(deps, deps.config.nodeHealthCheckMs);
+      await scheduleNodeHealth(deps, nextDelayMs(deps));
     }
   },
 };

@@ -349,6 +349,7 @@ export type RotateProviderTokenMutationVariables = Exact<{
 
 
 export type RotateProviderTokenMutation = { rotateProviderToken:
+    | { __typename: 'ConflictError', code: ErrorCode, message: string, conflictPath: Array<string> }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string }
     | { __typename: 'ProviderError', code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number, code: ErrorCode, message: string, provider: { code: ErrorCode, message: string, hint: string, retryable: boolean, providerCode: string | null, httpStatus: number | null, requestId: string | null } }
