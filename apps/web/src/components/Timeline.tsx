@@ -68,10 +68,15 @@ function Step({ step, now }: { step: TimelineStep; now: number }) {
 }
 
 /** A node's provisioning timeline: each phase with its time, then the phases still to come. */
-export function Timeline({ events, live }: { events: readonly AcquisitionEvent[]; live: boolean }) {
+export function Timeline({ events, live, paused = false }: {
+  events: readonly AcquisitionEvent[];
+  live: boolean;
+  /** The socket is down (reconnecting): the elapsed time stops instead of counting on past what is known. */
+  paused?: boolean;
+}) {
   const { steps, upcoming } = buildTimeline(events);
   const running = steps.some((step) => step.endedAt === null);
-  const now = useTicker(running, ELAPSED_REDRAW_MS);
+  const now = useTicker(running && !paused, ELAPSED_REDRAW_MS);
   return (
     <ol className="timeline" aria-label="Provisioning timeline" data-live={live ? 'yes' : 'no'}>
       {steps.map((step) => <Step key={step.seq} step={step} now={now} />)}

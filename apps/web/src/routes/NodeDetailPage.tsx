@@ -11,7 +11,7 @@ import { isTerminalPhase } from '@hangar/domain/phases';
 import { nodeActions, withoutServer } from '../phases.ts';
 import { Link, usePageTitle } from '../router.tsx';
 import { errorTitle, HEALTH_LABELS, PHASE_LABELS } from '../words.ts';
-import { useCatchUpOnReconnect } from '../session.tsx';
+import { useCatchUpOnReconnect, useLiveStatus } from '../session.tsx';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
@@ -220,6 +220,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
   }, [changeFeedDown, lastPhaseEntry, refresh]);
 
   usePageTitle(node ? `${node.name} · Nodes` : error ? 'Node not available' : null);
+  const liveStatus = useLiveStatus();
   // Announced to screen readers as it changes (not on the first read): "web-1 is now Ready",
   // "web-1: heartbeats overdue".
   const [announcement, setAnnouncement] = useState('');
@@ -266,7 +267,7 @@ export function NodeDetailPage({ nodeId }: { nodeId: string }) {
               Live timeline unavailable ({errorTitle(stream.failure.code).toLowerCase()}); refreshing every few seconds instead.
             </p>
           )}
-          <Timeline events={stream.events} live={stream.failure === null} />
+          <Timeline events={stream.events} live={stream.failure === null} paused={stream.failure === null && liveStatus !== 'live'} />
         </section>
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title">Details</h2>
