@@ -184,7 +184,7 @@ describe('nodes', () => {
     expect(await stepPhases()).toEqual([...HAPPY_PATH]);
     const retry = timeline().locator('li.note[data-kind="RETRY"]');
     expect(await retry.count()).toBe(1);
-    expect(await retry.textContent()).toMatch(/Retrying.*PROVIDER_SERVER_ERROR/s);
+    expect(await retry.textContent()).toMatch(/Retrying.*server error.*retry 1 of/is);
     const progressSeen = await page.evaluate(() => (window as unknown as { hangarProgressSeen: number[] }).hangarProgressSeen);
     expect(progressSeen.at(-1)).toBe(100);
     expect(new Set(progressSeen).size).toBeGreaterThanOrEqual(2);
