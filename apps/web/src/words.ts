@@ -1,6 +1,6 @@
 import { isProviderErrorCode, PROVIDER_ERRORS } from '@hangar/domain/provider-errors';
 import { isNodeErrorCode, NODE_ERRORS } from '@hangar/domain/node-errors';
-import type { CredentialStatus, NodeHealth, NodePhase, ProviderKind } from './graphql/generated/graphql.ts';
+import type { Architecture, CredentialStatus, NodeHealth, NodePhase, ProviderKind } from './graphql/generated/graphql.ts';
 
 /**
  * Words for people: every enum the web app shows, and the API's own names that can reach it in
@@ -38,6 +38,12 @@ export const CREDENTIAL_LABELS: Record<CredentialStatus, string> = {
   READ_ONLY: 'Read-only token',
   UNREACHABLE: 'Unreachable',
   RATE_LIMITED: 'Rate limited',
+};
+
+/** A server type's CPU architecture. */
+export const ARCHITECTURE_LABELS: Record<Architecture, string> = {
+  ARM: 'Arm (Ampere)',
+  X86: 'x86 (Intel/AMD)',
 };
 
 /** A provider. */

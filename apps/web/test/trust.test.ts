@@ -17,7 +17,7 @@ async function apiNamesInText(): Promise<string[]> {
     for (const reference of copy.querySelectorAll('.error-ref')) reference.remove();
     return copy.innerText;
   });
-  return text.match(/\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:QUEUED|VALIDATING|PROVISIONING|READY|FAILED|CANCELLED|RELEASING|RELEASED|VALID|INVALID|UNCHECKED)\b|\((?:release|retry|cancel|archive|create)Node\)|\(rotateProviderToken\)/g) ?? [];
+  return text.match(/\b[A-Z]{2,}_[A-Z_]{2,}\b|\b(?:QUEUED|VALIDATING|PROVISIONING|READY|FAILED|CANCELLED|RELEASING|RELEASED|VALID|INVALID|UNCHECKED|ARM|X86)\b|\((?:release|retry|cancel|archive|create)Node\)|\(rotateProviderToken\)/g) ?? [];
 }
 
 /** The text of the element that has the focus. */
@@ -190,6 +190,16 @@ describe('words, titles and accessibility', () => {
     expect(await page.title()).toBe('Nodes · Hangar');
     expect(await apiNamesInText()).toEqual([]);
     expect(await seriousAccessibilityViolations()).toEqual([]);
+    // The create form, with the catalog's choices in it.
+    await page.getByRole('button', { name: 'Create node' }).click();
+    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
+    await form.locator('select[name="serverType"] option').first().waitFor({ state: 'attached' });
+    await form.locator('select[name="location"]').selectOption('fsn1');
+    await form.locator('select[name="serverType"]').selectOption('cax11');
+    await form.getByText('Images for Arm (Ampere).').waitFor();
+    expect(await apiNamesInText()).toEqual([]);
+    expect(await seriousAccessibilityViolations()).toEqual([]);
+    await form.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('link', { name: 'move-me' }).click();
     await waitForStep('READY', 'done');

@@ -150,7 +150,7 @@ describe('create node form', () => {
     await select('location').selectOption('fsn1');
     await select('serverType').selectOption('cax11');
     await expect.poll(() => form.locator('select[name="image"] option').allTextContents(), { timeout: UI_TIMEOUT_MS }).not.toHaveLength(0);
-    expect(await form.getByText('Images for arm.').isVisible()).toBe(true);
+    expect(await form.getByText('Images for Arm (Ampere).', { exact: true }).isVisible()).toBe(true);
 
     // A refused input is shown under its field (extensions.field), and nothing is created.
     await form.getByLabel('Name', { exact: true }).fill('Web_1!');

@@ -10,7 +10,7 @@ type Image = ProviderCatalog['images'][number];
 import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
-import { CREDENTIAL_LABELS } from '../words.ts';
+import { ARCHITECTURE_LABELS, CREDENTIAL_LABELS } from '../words.ts';
 import { Field } from '../components/Field.tsx';
 
 const FIELDS = ['providerConnectionId', 'name', 'location', 'serverType', 'image'] as const;
@@ -27,7 +27,7 @@ export function imagesFor(catalog: ProviderCatalog, serverType: ServerType | und
 }
 
 export function describeType(type: ServerType): string {
-  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}${type.deprecated ? ' (deprecated)' : ''}`;
+  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${ARCHITECTURE_LABELS[type.architecture]}${type.deprecated ? ' (deprecated)' : ''}`;
 }
 
 /** A value that is still among `options`, else the first option (or '' when there is none). */
@@ -147,7 +147,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
               ))}
             </select>
           </Field>
-          <Field label="Image" help={serverType ? `Images for ${serverType.architecture}.` : undefined} error={byField.image}>
+          <Field label="Image" help={serverType ? `Images for ${ARCHITECTURE_LABELS[serverType.architecture]}.` : undefined} error={byField.image}>
             <select name="image" value={imageName} onChange={(event) => setImageName(event.target.value)} disabled={!catalog} required>
               {images.map((image) => (
                 <option key={`${image.name}-${image.architecture}`} value={image.name}>{image.description || image.name}</option>
