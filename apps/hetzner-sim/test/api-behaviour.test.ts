@@ -142,3 +142,20 @@ describe('errors and transport', () => {
     expect(labels.json.error).toMatchObject({ code: 'invalid_input', details: { fields: [{ name: 'labels', messages: [expect.stringContaining('bad key!')] }] } });
   });
 });
+
+describe('PUT /servers/{id}', () => {
+  it('replaces the labels (label selectors follow), refuses bad labels and renames, 404s an unknown server', async () => {
+    const created = await api('POST', '/servers', { name: 'relabelled', server_type: 'cx22', image: 'debian-12', labels: { owner: 'hangar' } });
+    expect(created.status).toBe(201);
+    const id = created.json.server.id as number;
+    const updated = await api('PUT', `/servers/${id}`, { labels: { owner: 'someone-else' } });
+    expect(updated.status).toBe(200);
+    expect(updated.json.server.labels).toEqual({ owner: 'someone-else' });
+    const found = async (selector: string) => ((await api('GET', `/servers?label_selector=${encodeURIComponent(selector)}`)).json.servers as Array<{ id: number }>).map((server) => server.id);
+    expect(await found('owner=hangar')).not.toContain(id);
+    expect(await found('owner=someone-else')).toContain(id);
+    expect((await api('PUT', `/servers/${id}`, { labels: { 'bad key!': 'v' } })).json.error.code).toBe('invalid_input');
+    expect((await api('PUT', `/servers/${id}`, { name: 'other' })).json.error.code).toBe('invalid_input');
+    expect((await api('PUT', '/servers/999999', { labels: {} })).status).toBe(404);
+  });
+});
