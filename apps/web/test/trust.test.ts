@@ -147,6 +147,9 @@ describe('lifecycle', () => {
 
     await page.getByRole('button', { name: 'Retry…' }).click();
     const form = page.getByRole('form', { name: 'Retry move-me' });
+    await form.waitFor();
+    // What opened has the focus.
+    expect(await focused()).toBe('Retry move-me');
     await form.locator('select[name="location"]').selectOption('nbg1');
     await form.locator('select[name="serverType"]').selectOption('cpx11');
     await form.locator('select[name="image"]').selectOption('debian-12');

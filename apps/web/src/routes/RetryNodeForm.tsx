@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { PROVIDER_CATALOG_QUERY } from '../graphql/provider-connections.ts';
 import { RETRY_NODE } from '../graphql/nodes.ts';
@@ -31,6 +31,9 @@ export function RetryNodeForm({ node, onRetried, onCancel }: { node: Node; onRet
   useEffect(() => { if (typeNames) setServerTypeName((current) => keepOrFirst(current, typeNames.split(' '))); }, [typeNames]);
   useEffect(() => { if (imageNames) setImageName((current) => keepOrFirst(current, imageNames.split(' '))); }, [imageNames]);
   const { byField, general } = splitFieldErrors(errors, FIELDS);
+  // The form opened on a click: the focus goes to its heading, where a screen reader starts.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   async function submit() {
     const changed = {
@@ -57,7 +60,7 @@ export function RetryNodeForm({ node, onRetried, onCancel }: { node: Node; onRet
         void submit();
       }}
     >
-      <h2 id="retry-title">Retry {node.name}</h2>
+      <h2 id="retry-title" ref={heading} tabIndex={-1}>Retry {node.name}</h2>
       <p className="muted small">A new attempt. Keep the choices, or pick another location, server type or image.</p>
       <ErrorList errors={general} />
       <div className="form-grid">
