@@ -92,7 +92,14 @@ export function createGraphQLSession(token: string): GraphQLSession {
   // The socket opens with the first subscription (after the token was accepted) and stays open
   // for the rest of the session: lazy: false keeps it, and reconnects it, with no subscription.
   let ws: ReturnType<typeof createWsClient> | null = null;
-  const socket = () => (ws ??= openSocket());
+  const socket = () => {
+    if (ws) return ws;
+    // Also after dispose(): React's StrictMode (development) disposes and then uses a session again.
+    disposed = false;
+    window.addEventListener('offline', onOffline);
+    ws = openSocket();
+    return ws;
+  };
   const openSocket = () => createWsClient({
     url: wsUrl,
     connectionParams: { authorization: `Bearer ${token}` },
@@ -132,8 +139,9 @@ export function createGraphQLSession(token: string): GraphQLSession {
   });
   // The browser knows first that the network is gone: drop the socket at once (it would
   // otherwise look open until the keep-alive notices).
-  const onOffline = () => ws?.terminate();
-  window.addEventListener('offline', onOffline);
+  function onOffline() {
+    ws?.terminate();
+  }
   const client = new Client({
     url: '/graphql',
     fetchOptions: { headers: { authorization: `Bearer ${token}` } },
@@ -167,6 +175,7 @@ export function createGraphQLSession(token: string): GraphQLSession {
         catchUps.clear();
         // dispose() rejects when the socket was refused meanwhile: nothing is left to close then.
         void Promise.resolve(ws?.dispose()).catch(() => undefined);
+        ws = null;
       },
     },
   };
