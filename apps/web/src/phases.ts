@@ -4,9 +4,6 @@ import type { NodePhase } from './graphql/generated/graphql.ts';
 /** The phases of a successful acquisition, in order (the timeline's steps). */
 export const ACQUISITION_STEPS: readonly NodePhase[] = HAPPY_PATH;
 
-/** Words a person reads for each phase (one module has them all). */
-export { PHASE_LABELS } from './words.ts';
-
 /** How a phase badge looks: still moving, done well, done badly, or gone. */
 export type PhaseTone = 'progress' | 'success' | 'danger' | 'muted';
 
