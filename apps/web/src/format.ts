@@ -26,3 +26,10 @@ export function formatDuration(ms: number): string {
 export function between(from: string, to: string): number {
   return new Date(to).getTime() - new Date(from).getTime();
 }
+
+/** "€0.0080": a provider's decimal string in its currency, cents kept below 1 (hourly prices). */
+export function formatMoney(amount: string, currency: string): string {
+  const value = Number(amount);
+  const digits = value !== 0 && Math.abs(value) < 1 ? 4 : 2;
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}

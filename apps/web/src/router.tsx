@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useSyncExternalStore, type MouseEvent, type ReactNode } from 'react';
 
 /**
  * A tiny history-based router: the path is the state, links push it, back/forward pop it. The
@@ -25,8 +25,28 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (to === window.location.pathname) return;
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
+  focusNextPage = true;
   window.dispatchEvent(new Event(NAVIGATED));
   window.scrollTo(0, 0);
+}
+
+/** Set by navigate(): the next page to name itself takes the focus (its h1). */
+let focusNextPage = false;
+window.addEventListener('popstate', () => { focusNextPage = true; });
+
+/**
+ * Names the page: the document's title ("web-1 · Nodes · Hangar") and, after an in-app
+ * navigation, the focus on the page's heading, so a screen reader starts at what opened.
+ * `title` null: not known yet (loading).
+ */
+export function usePageTitle(title: string | null): void {
+  useEffect(() => {
+    if (title === null) return;
+    document.title = `${title} · Hangar`;
+    if (!focusNextPage) return;
+    focusNextPage = false;
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [title]);
 }
 
 /** An in-app link: a real `<a href>` (open in new tab works) that navigates without a reload. */

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useSyncExternalStore } from 'react';
-import type { LiveConnection, LiveStatus } from './graphql-client.ts';
+import type { CatchUp, LiveConnection, LiveStatus } from './graphql-client.ts';
 import type { ViewerQuery } from './graphql/generated/graphql.ts';
 
 type Viewer = ViewerQuery['viewer'];
@@ -25,25 +25,11 @@ export function useLiveStatus(): LiveStatus {
   return useSyncExternalStore(live.onStatus, live.status);
 }
 
-/** Runs `listener` whenever the subscription socket is back after a drop. */
-export function useOnReconnected(listener: () => void): void {
-  const { live } = useSession();
-  useEffect(() => live.onReconnected(listener), [live, listener]);
-}
-
 /**
- * Calls `refresh` each time the subscription socket becomes live (first connect and every
- * reconnect): a change feed without a cursor (nodeChanged, providerConnectionChanged) misses
- * what happened before it was open, so the list is read again once it is.
+ * Runs `catchUp` after every reconnect of the subscription socket (see
+ * LiveConnection.onReconnected): the header says "Live" again only once it settled.
  */
-export function useRefreshWhenLive(refresh: () => void): void {
+export function useCatchUpOnReconnect(catchUp: CatchUp): void {
   const { live } = useSession();
-  useEffect(() => {
-    let previous = live.status();
-    return live.onStatus(() => {
-      const current = live.status();
-      if (current === 'live' && previous !== 'live') refresh();
-      previous = current;
-    });
-  }, [live, refresh]);
+  useEffect(() => live.onReconnected(catchUp), [live, catchUp]);
 }

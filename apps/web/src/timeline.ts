@@ -17,6 +17,8 @@ export interface TimelineStep {
   notes: AcquisitionEvent[];
   /** The acquisition attempt the step belongs to, when known. */
   attempt: number | null;
+  /** The failure that entered this step (a FAILED step), shown by its title: the node's error notice has the message. */
+  error: AcquisitionEvent['error'];
 }
 
 /** The timeline to draw: steps that happened, then the steps still to come. */
@@ -36,7 +38,7 @@ export function buildTimeline(events: readonly AcquisitionEvent[]): Timeline {
     let current = steps.at(-1);
     if (event.kind === 'PHASE_ENTERED' || !current || current.phase !== event.phase) {
       if (current && current.endedAt === null) current.endedAt = event.at;
-      current = { phase: event.phase, seq: event.seq, enteredAt: event.at, endedAt: null, message: event.message, progress: null, notes: [], attempt: event.attempt };
+      current = { phase: event.phase, seq: event.seq, enteredAt: event.at, endedAt: null, message: event.message, progress: null, notes: [], attempt: event.attempt, error: event.kind === 'PHASE_ENTERED' ? event.error : null };
       steps.push(current);
       if (event.kind !== 'PHASE_ENTERED') current.notes.push(event);
     } else if (event.kind !== 'PROGRESS') {

@@ -1,143 +1,28 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { HAPPY_PATH } from '@hangar/domain/phases';
-import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { createHarnessClient } from '@hangar/harness/client';
-import { startTestApi, type TestApi } from '../../api/test/api-harness.ts';
-import { buildSimulator, type Simulator } from '../../hetzner-sim/src/simulator.ts';
-import { buildWorker, type Worker } from '../../worker/src/worker.ts';
+import type { TestApi } from '../../api/test/api-harness.ts';
+import type { Simulator } from '../../hetzner-sim/src/simulator.ts';
+import {
+  ACQUISITION_TIMEOUT_MS, UI_TIMEOUT_MS, addFault, connectHetzner, connectionCard, createNodeInBrowser, createSimProject,
+  navLink, screenshot, startWebStack, stepPhases, timeline, waitForStep,
+} from './stack.ts';
 
-// The web app in a real browser (Debian's Chromium through playwright-core) against the real
-// API serving a fresh build of it, with the Hetzner simulator as the provider. No mocks.
+// The main flows in a real browser against the real stack (stack.ts): sign-in, providers, the
+// create form, a node's life. Live updates and reconnects: live.test.ts; confirmations,
+// lifecycle, words and accessibility: trust.test.ts.
 
-const WEB_ROOT = path.resolve(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
-/** ENVIRONMENT.md "Browser tests": no network but loopback, nothing phoning home. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-/** Hang guard for something to appear on the page (a loaded 2-core machine takes seconds). */
-const UI_TIMEOUT_MS = 60_000;
-/** Hang guard for an acquisition (fast simulator) to reach its end on the page. */
-const ACQUISITION_TIMEOUT_MS = 90_000;
-/** Set to a directory to keep a screenshot of each screen (for a person to look at). */
-const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
-
-let outDir: string;
-let profileDir: string;
-let api: TestApi;
-let worker: Worker;
-let sim: Simulator;
-let context: BrowserContext;
+const stack = startWebStack();
 let page: Page;
+let api: TestApi;
+let sim: Simulator;
 let simToken: string;
 let simReadOnlyToken: string;
-/** Uncaught errors and console errors in the page: every test ends with none. */
-const pageErrors: string[] = [];
-/** Variables of every nodeEvents subscription the page opened, in order. */
-const nodeEventSubscriptions: Array<{ nodeId: string; after: number }> = [];
-/** Every message the page received over its WebSockets: proof that an update came live. */
-const framesReceived: string[] = [];
-
-interface SimProject { project: { id: number }; token: string; readOnlyToken: string }
-async function createSimProject(name: string): Promise<SimProject> {
-  const response = await fetch(`${sim.url}/_sim/projects`, { method: 'POST', body: JSON.stringify({ name }) });
-  return (await response.json()) as SimProject;
-}
-
-async function screenshot(name: string): Promise<void> {
-  if (!SCREENSHOT_DIR) return;
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-/** A link of the header's navigation. */
-const navLink = (name: 'Nodes' | 'Providers') => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
-
-/** The card of the connection named `name`. */
-const connectionCard = (name: string) => page.locator(`article.connection[data-connection-name="${name}"]`);
-
-async function connectHetzner(name: string, token: string): Promise<void> {
-  await navLink('Providers').click();
-  const form = page.locator('section', { has: page.getByRole('heading', { name: 'Connect Hetzner' }) });
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  await form.getByLabel('API token', { exact: true }).fill(token);
-  await form.getByLabel('API endpoint (optional)').fill(`${sim.url}/v1`);
-  await form.getByRole('button', { name: 'Connect Hetzner' }).click();
-}
-
-beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'hangar-web-dist-'));
-  profileDir = await mkdtemp(path.join(tmpdir(), 'hangar-web-chromium-'));
-  // Build what `npm run generate` builds: vitest sets NODE_ENV=test, which would make Vite
-  // bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: WEB_ROOT, build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  sim = buildSimulator({ port: 0, speed: 'fast', seed: 11 });
-  await sim.start();
-  const project = await createSimProject('web-test');
-  simToken = project.token;
-  simReadOnlyToken = project.readOnlyToken;
-  // As `npm start` does: the API knows the simulator it runs, on whatever port it got.
-  // One API token serves the browser, the test's scripts and their sockets, and every simulated
-  // machine calls /agent from 127.0.0.1: per-token and per-source limits are raised, as an operator would.
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url },
-    config: { providerEndpoints: [`${sim.url}/v1`], rateLimits: { requestsPerMinute: 100_000, socketsPerToken: 1_000, agentRequestsPerMinute: 100_000 } } });
-  // The worker in this process, as `npm start` runs it; machines call back at the API's real address.
-  api.deps.config.publicUrl = api.app.url;
-  await ensureNodeQueues(api.deps.boss);
-  worker = buildWorker(api.deps);
-  await worker.start();
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  // Lets a test drop the page's WebSocket the way a network failure would (nothing else changes).
-  await context.addInitScript(() => {
-    const Native = window.WebSocket;
-    const sockets: WebSocket[] = [];
-    Object.assign(window, { hangarTestSockets: sockets });
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        sockets.push(this);
-      }
-    };
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => { framesReceived.push(String(payload)); }));
-  page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
-    const message = JSON.parse(String(payload)) as { type: string; payload?: { query?: string; variables?: { nodeId: string; after: number } } };
-    if (message.type === 'subscribe' && message.payload?.query?.includes('nodeEvents(') && message.payload.variables) nodeEventSubscriptions.push(message.payload.variables);
-  }));
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`); });
-});
-
-afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors).toEqual([]);
-});
-
-afterAll(async () => {
-  try {
-    await context?.close();
-  } finally {
-    await worker?.stop();
-    await api?.stop();
-    await sim?.stop();
-    await rm(outDir, { recursive: true, force: true });
-    await rm(profileDir, { recursive: true, force: true });
-  }
+let framesReceived: string[];
+let nodeEventSubscriptions: Array<{ nodeId: string; after: number }>;
+beforeAll(() => {
+  ({ page, api, sim, simToken, simReadOnlyToken, framesReceived, nodeEventSubscriptions } = stack);
 });
 
 describe('sign-in', () => {
@@ -185,7 +70,8 @@ describe('providers', () => {
     const tokenField = page.locator('.field', { has: page.locator('input[name="token"]') });
     const error = tokenField.locator('.field-error[data-code="VALIDATION_FAILED"]');
     await error.waitFor();
-    expect(await error.textContent()).toMatch(/VALIDATION_FAILED/);
+    // Words for people: the message, no enum name (the code is in data-code).
+    expect(await error.textContent()).not.toMatch(/VALIDATION_FAILED/);
     expect(await tokenField.locator('input').getAttribute('aria-invalid')).toBe('true');
     expect(await connectionCard('too-short').count()).toBe(0);
     await screenshot('04-provider-token-too-short');
@@ -264,7 +150,7 @@ describe('create node form', () => {
     await select('location').selectOption('fsn1');
     await select('serverType').selectOption('cax11');
     await expect.poll(() => form.locator('select[name="image"] option').allTextContents(), { timeout: UI_TIMEOUT_MS }).not.toHaveLength(0);
-    expect(await form.getByText('Images for arm.').isVisible()).toBe(true);
+    expect(await form.getByText('Images for Arm (Ampere).', { exact: true }).isVisible()).toBe(true);
 
     // A refused input is shown under its field (extensions.field), and nothing is created.
     await form.getByLabel('Name', { exact: true }).fill('Web_1!');
@@ -277,42 +163,6 @@ describe('create node form', () => {
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 });
-
-/** Adds a simulator fault rule (docs/simulator.md "Fault rules"). */
-async function addFault(rule: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify(rule) });
-  expect(response.status).toBe(201);
-}
-
-/** Creates a node through the form (fsn1, cx22, ubuntu-24.04) and waits for its page. */
-async function createNodeInBrowser(name: string): Promise<string> {
-  await navLink('Nodes').click();
-  await page.getByRole('button', { name: 'Create node' }).click();
-  const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  await form.locator('select[name="location"]').selectOption('fsn1');
-  await form.locator('select[name="serverType"]').selectOption('cx22');
-  await form.locator('select[name="image"]').selectOption('ubuntu-24.04');
-  await form.getByRole('button', { name: 'Create node' }).click();
-  await page.waitForURL(/\/nodes\/[^/]+$/);
-  await page.getByRole('heading', { name }).waitFor();
-  return decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
-}
-
-const timeline = () => page.getByRole('list', { name: 'Provisioning timeline' });
-/** The phases of the steps that happened (not the greyed ones to come), in order. */
-const stepPhases = () => timeline().locator('li.step:not(.step-pending)').evaluateAll((steps) => steps.map((step) => step.getAttribute('data-phase')));
-/** Waits for a step of the timeline; on timeout, fails with what the page and the database show. */
-async function waitForStep(phase: string, state: 'current' | 'done' | 'failed', timeout = ACQUISITION_TIMEOUT_MS): Promise<void> {
-  try {
-    await timeline().locator(`li.step[data-phase="${phase}"][data-state="${state}"]`).last().waitFor({ timeout });
-  } catch (error) {
-    const nodeId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
-    const events = await api.testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' } });
-    const stored = events.map((event) => `${event.seq} ${event.phase} ${event.kind} ${event.message}`).join('\n');
-    throw new Error(`no ${phase} step (${state}) on the page; page shows ${JSON.stringify(await stepPhases())}; stored events:\n${stored}`, { cause: error });
-  }
-}
 
 describe('nodes', () => {
   it('creates a node and watches the timeline reach READY, the progress bar moving and a retry on the way', async () => {
@@ -334,7 +184,7 @@ describe('nodes', () => {
     expect(await stepPhases()).toEqual([...HAPPY_PATH]);
     const retry = timeline().locator('li.note[data-kind="RETRY"]');
     expect(await retry.count()).toBe(1);
-    expect(await retry.textContent()).toMatch(/attempt 1.*PROVIDER_SERVER_ERROR/s);
+    expect(await retry.textContent()).toMatch(/Retrying.*server error.*retry 1 of/is);
     const progressSeen = await page.evaluate(() => (window as unknown as { hangarProgressSeen: number[] }).hangarProgressSeen);
     expect(progressSeen.at(-1)).toBe(100);
     expect(new Set(progressSeen).size).toBeGreaterThanOrEqual(2);
@@ -412,14 +262,15 @@ describe('nodes', () => {
     expect(await page.getByRole('button', { name: 'Cancel acquisition' }).count()).toBe(0);
     await screenshot('11-node-failed');
 
-    const retry = page.getByRole('button', { name: 'Retry' });
+    const retry = page.getByRole('button', { name: 'Retry…' });
     await expect.poll(() => retry.isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     await retry.click();
+    await page.getByRole('button', { name: 'Retry now' }).click();
     await waitForStep('READY', 'done');
     const phases = await stepPhases();
     expect(phases.slice(0, phases.indexOf('FAILED') + 1)).toEqual(['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'FAILED']);
     expect(phases.slice(phases.indexOf('FAILED') + 1)).toEqual([...HAPPY_PATH]);
-    expect(await page.locator('.facts').textContent()).toMatch(/Attempt\s*2/);
+    expect(await page.locator('.facts').textContent()).toMatch(/Acquisition attempt\s*2/);
   });
 
   it('releases a READY node: RELEASING, then RELEASED', async () => {
@@ -427,6 +278,7 @@ describe('nodes', () => {
     await createNodeInBrowser('web-5');
     await waitForStep('READY', 'done');
     await page.getByRole('button', { name: 'Release (delete server)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete server' }).click();
     await waitForStep('RELEASED', 'done');
     expect(await page.locator('.node-title [data-phase="RELEASED"]').count()).toBe(1);
     expect(await page.getByRole('button', { name: /Release|Retry|Cancel/ }).count()).toBe(0);
@@ -438,6 +290,7 @@ describe('nodes', () => {
     await createNodeInBrowser('web-4');
     await waitForStep('PROVISIONING', 'current');
     await page.getByRole('button', { name: 'Cancel acquisition' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel acquisition' }).click();
     await waitForStep('CANCELLED', 'done');
     expect(await page.locator('.node-title [data-phase="CANCELLED"]').count()).toBe(1);
   });
@@ -455,77 +308,3 @@ describe('nodes', () => {
   });
 });
 
-
-describe('create node form: access and placement', () => {
-  /** The provider project's own API (the Hetzner console's stand-in). */
-  async function inProviderProject(pathname: string, body: unknown): Promise<{ id: number; name: string }> {
-    const response = await fetch(`${sim.url}/v1${pathname}`, { method: 'POST', headers: { authorization: `Bearer ${simToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(response.status).toBe(201);
-    const json = (await response.json()) as Record<string, { id: number; name: string }>;
-    return Object.values(json)[0]!;
-  }
-
-  it('adds an SSH key inline and creates a node with labels, user data, a network, a firewall, a placement group and no IPv6; the node page shows them', async () => {
-    await inProviderProject('/networks', { name: 'office-net', ip_range: '10.0.0.0/16', subnets: [{ type: 'cloud', ip_range: '10.0.1.0/24', network_zone: 'eu-central' }] });
-    await inProviderProject('/firewalls', { name: 'ssh-only', rules: [{ direction: 'in', protocol: 'tcp', port: '22', source_ips: ['0.0.0.0/0'] }] });
-    await inProviderProject('/placement_groups', { name: 'spread-web', type: 'spread' });
-
-    await navLink('Nodes').click();
-    await page.getByRole('button', { name: 'Create node' }).click();
-    const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
-    await form.getByLabel('Name', { exact: true }).fill('web-access');
-    await expect.poll(() => form.locator('select[name="location"] option').count(), { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
-    await form.locator('select[name="location"]').selectOption('fsn1');
-    await form.locator('select[name="serverType"]').selectOption('cx22');
-    await form.locator('select[name="image"]').selectOption('ubuntu-24.04');
-
-    // A broken key is refused under its field, without echoing it; a real one is added and chosen.
-    await form.getByRole('button', { name: 'Add an SSH key' }).click();
-    const addKey = form.getByRole('group', { name: 'Add an SSH key' });
-    await addKey.getByLabel('Key name').fill('laptop');
-    await addKey.getByLabel('Public key').fill('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINOTAKEY');
-    await addKey.getByRole('button', { name: 'Add key' }).click();
-    const keyError = addKey.locator('.field-error[data-code="VALIDATION_FAILED"]');
-    await keyError.waitFor();
-    expect(await keyError.textContent()).not.toContain('INOTAKEY');
-    await addKey.getByLabel('Public key').fill(makeEd25519PublicKey());
-    await addKey.getByRole('button', { name: 'Add key' }).click();
-    await expect.poll(() => form.locator('select[name="sshKeys"] option:checked').allTextContents(), { timeout: UI_TIMEOUT_MS }).toEqual([expect.stringMatching(/^laptop \(ED25519 256, ([0-9a-f]{2}:){15}[0-9a-f]{2}\)$/)]);
-
-    await form.getByLabel('Labels').fill('team=web, env=prod');
-    await form.getByLabel('User data').fill('#cloud-config\nruncmd:\n  - [touch, /tmp/web-access]\n');
-    await form.locator('select[name="networkIds"]').selectOption({ label: 'office-net (10.0.0.0/16, eu-central)' });
-    await form.locator('select[name="firewallIds"]').selectOption({ label: 'ssh-only (1 rule)' });
-    await form.locator('select[name="placementGroupId"]').selectOption({ label: 'spread-web (0 servers)' });
-    await form.getByLabel('Public IPv6 network').uncheck();
-    await screenshot('13-create-node-access');
-    await form.getByRole('button', { name: 'Create node' }).click();
-    await page.waitForURL(/\/nodes\/[^/]+$/);
-
-    const access = page.getByTestId('node-resources');
-    await expect.poll(() => access.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('office-net');
-    const text = (await access.textContent()) ?? '';
-    expect(text).toContain('laptop');
-    expect(text).toContain('team=web');
-    expect(text).toMatch(/cloud-config, 51 bytes, SHA-256 [0-9a-f]{12}…/);
-    expect(text).toContain('ssh-only');
-    expect(text).toContain('spread-web');
-    expect(text).toMatch(/Public addressesIPv4$/);
-    // The user data itself is never shown.
-    expect(await page.content()).not.toContain('/tmp/web-access');
-    await screenshot('14-node-access');
-  });
-});
-
-/** A fresh OpenSSH Ed25519 public key line. */
-function makeEd25519PublicKey(): string {
-  const { publicKey } = generateKeyPairSync('ed25519');
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const type = Buffer.from('ssh-ed25519');
-  const u32 = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(n);
-    return b;
-  };
-  return `ssh-ed25519 ${Buffer.concat([u32(type.length), type, u32(raw.length), raw]).toString('base64')} me@laptop`;
-}

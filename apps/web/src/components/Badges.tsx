@@ -1,5 +1,6 @@
 import type { CredentialStatus, NodePhase } from '../graphql/generated/graphql.ts';
-import { PHASE_LABELS, phaseTone } from '../phases.ts';
+import { phaseTone } from '../phases.ts';
+import { CREDENTIAL_LABELS, PHASE_LABELS } from '../words.ts';
 
 const CREDENTIAL_TONES: Record<CredentialStatus, string> = {
   VALID: 'success',
@@ -10,19 +11,10 @@ const CREDENTIAL_TONES: Record<CredentialStatus, string> = {
   RATE_LIMITED: 'warning',
 };
 
-const CREDENTIAL_LABELS: Record<CredentialStatus, string> = {
-  VALID: 'Valid',
-  UNCHECKED: 'Not checked yet',
-  INVALID: 'Invalid token',
-  READ_ONLY: 'Read-only token',
-  UNREACHABLE: 'Unreachable',
-  RATE_LIMITED: 'Rate limited',
-};
-
 /** A connection's credential status; the enum value is in data-status for scripts and tests. */
 export function CredentialBadge({ status }: { status: CredentialStatus }) {
   return (
-    <span className={`badge badge-${CREDENTIAL_TONES[status]}`} data-status={status} title={status}>
+    <span className={`badge badge-${CREDENTIAL_TONES[status]}`} data-status={status}>
       {CREDENTIAL_LABELS[status]}
     </span>
   );

@@ -2,6 +2,7 @@ import { useId, type ReactElement, type ReactNode } from 'react';
 import { cloneElement } from 'react';
 import type { AppError } from '../errors.ts';
 import { InlineCode } from './InlineCode.tsx';
+import { forPeople } from '../words.ts';
 
 /**
  * A labelled form control with its help text and its error (VALIDATION_FAILED with
@@ -24,7 +25,7 @@ export function Field({ label, help, error, children }: {
       {help && <p className="field-help" id={helpId}>{help}</p>}
       {error && (
         <p className="field-error" id={errorId} role="alert" data-code={error.code}>
-          <code className="error-code">{error.code}</code> <InlineCode text={error.message} />
+          <InlineCode text={forPeople(error.message)} />
         </p>
       )}
     </div>

@@ -1,7 +1,9 @@
 import type { AcquisitionEventFieldsFragment as AcquisitionEvent } from '../graphql/generated/graphql.ts';
 import { fromStoredError } from '../errors.ts';
 import { between, formatDuration, formatTime } from '../format.ts';
-import { PHASE_LABELS, phaseTone } from '../phases.ts';
+import { phaseTone } from '../phases.ts';
+import { errorTitle, forPeople, PHASE_LABELS } from '../words.ts';
+import { ErrorCode } from './ErrorNotice.tsx';
 import { buildTimeline, type TimelineStep } from '../timeline.ts';
 import { useTicker } from '../live.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -13,8 +15,8 @@ function Note({ event }: { event: AcquisitionEvent }) {
   if (event.kind === 'RETRY') {
     return (
       <li className="note note-retry" data-kind="RETRY">
-        <span className="note-label">Retry{event.attempt !== null ? ` · attempt ${event.attempt}` : ''}</span> {event.message}
-        {event.error && <> <code className="error-code">{event.error.code}</code></>}
+        <span className="note-label">Retrying</span> {forPeople(event.message)}
+        {event.error && <> <span className="muted">({errorTitle(event.error.code)})</span> <ErrorCode code={event.error.code} /></>}
         <time className="note-time">{formatTime(event.at)}</time>
       </li>
     );
@@ -23,14 +25,14 @@ function Note({ event }: { event: AcquisitionEvent }) {
     const error = fromStoredError(event.error);
     return (
       <li className="note note-error" data-kind="ERROR">
-        <span className="note-label">Error</span> <code className="error-code">{error.code}</code> {error.message}
+        <span className="note-label">Error</span> {errorTitle(error.code)} <ErrorCode code={error.code} />
         <time className="note-time">{formatTime(event.at)}</time>
       </li>
     );
   }
   return (
     <li className="note" data-kind={event.kind}>
-      {event.message}
+      {forPeople(event.message)}
       <time className="note-time">{formatTime(event.at)}</time>
     </li>
   );
@@ -51,7 +53,11 @@ function Step({ step, now }: { step: TimelineStep; now: number }) {
           <time className="step-time" dateTime={step.enteredAt}>{formatTime(step.enteredAt)}</time>
           {showDuration && <span className="step-duration">{running ? `for ${formatDuration(elapsed)}` : formatDuration(elapsed)}</span>}
         </div>
-        {step.message && <p className="step-message">{step.message}</p>}
+        {step.error ? (
+          <p className="step-message">{errorTitle(step.error.code)} <ErrorCode code={step.error.code} /></p>
+        ) : (
+          step.message && <p className="step-message">{forPeople(step.message)}</p>
+        )}
         {step.phase === 'WAITING_FOR_SERVER' && (
           <ProgressBar value={step.progress ?? 0} label="Server creation progress" />
         )}
@@ -62,10 +68,15 @@ function Step({ step, now }: { step: TimelineStep; now: number }) {
 }
 
 /** A node's provisioning timeline: each phase with its time, then the phases still to come. */
-export function Timeline({ events, live }: { events: readonly AcquisitionEvent[]; live: boolean }) {
+export function Timeline({ events, live, paused = false }: {
+  events: readonly AcquisitionEvent[];
+  live: boolean;
+  /** The socket is down (reconnecting): the elapsed time stops instead of counting on past what is known. */
+  paused?: boolean;
+}) {
   const { steps, upcoming } = buildTimeline(events);
   const running = steps.some((step) => step.endedAt === null);
-  const now = useTicker(running, ELAPSED_REDRAW_MS);
+  const now = useTicker(running && !paused, ELAPSED_REDRAW_MS);
   return (
     <ol className="timeline" aria-label="Provisioning timeline" data-live={live ? 'yes' : 'no'}>
       {steps.map((step) => <Step key={step.seq} step={step} now={now} />)}

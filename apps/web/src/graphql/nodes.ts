@@ -1,9 +1,9 @@
 import { graphql } from './generated/gql.ts';
 
-/** One page of the organization's nodes, newest first. */
+/** One page of the organization's nodes, newest first: the listed ones, or (`archived`) the archived ones. */
 export const NODES_QUERY = graphql(`
-  query Nodes($first: Int, $after: String) {
-    nodes(first: $first, after: $after) {
+  query Nodes($first: Int, $after: String, $archived: Boolean) {
+    nodes(first: $first, after: $after, filter: { archived: $archived }) {
       nodes { ...NodeFields }
       pageInfo { hasNextPage endCursor }
     }
@@ -44,6 +44,12 @@ export const RETRY_NODE = graphql(`
 export const RELEASE_NODE = graphql(`
   mutation ReleaseNode($input: ReleaseNodeInput!) {
     releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }
+  }
+`);
+
+export const ARCHIVE_NODE = graphql(`
+  mutation ArchiveNode($input: ArchiveNodeInput!) {
+    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }
   }
 `);
 

@@ -4,12 +4,13 @@ import { CONNECTIONS_PAGE_SIZE, PROVIDER_CATALOG_QUERY, PROVIDER_CONNECTIONS_QUE
 import { CREATE_NODE } from '../graphql/nodes.ts';
 import type { ProviderCatalogQuery } from '../graphql/generated/graphql.ts';
 
-type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
+export type ProviderCatalog = NonNullable<NonNullable<ProviderCatalogQuery['providerConnection']>['catalog']>;
 type ServerType = ProviderCatalog['serverTypes'][number];
 type Image = ProviderCatalog['images'][number];
 import { fromOperationError, mutationOutcome, splitFieldErrors, type AppError } from '../errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
+import { ARCHITECTURE_LABELS, CREDENTIAL_LABELS } from '../words.ts';
 import { Field } from '../components/Field.tsx';
 import { EMPTY_NODE_RESOURCES, NodeResourcesFields, RESOURCE_FIELDS, nodeResourcesInput, type NodeResourcesValue } from './NodeResourcesFields.tsx';
 import { PlacementPrice } from '../components/PlacementPrice.tsx';
@@ -28,12 +29,12 @@ export function imagesFor(catalog: ProviderCatalog, serverType: ServerType | und
   return serverType ? catalog.images.filter((image) => image.architecture === serverType.architecture) : [];
 }
 
-function describeType(type: ServerType): string {
-  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${type.architecture}${type.deprecated ? ' (deprecated)' : ''}`;
+export function describeType(type: ServerType): string {
+  return `${type.name} — ${type.cores} vCPU, ${type.memoryGb} GB RAM, ${type.diskGb} GB disk, ${ARCHITECTURE_LABELS[type.architecture]}${type.deprecated ? ' (deprecated)' : ''}`;
 }
 
 /** A value that is still among `options`, else the first option (or '' when there is none). */
-function keepOrFirst(value: string, options: readonly string[]): string {
+export function keepOrFirst(value: string, options: readonly string[]): string {
   return options.includes(value) ? value : (options[0] ?? '');
 }
 
@@ -145,7 +146,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
             <select name="providerConnectionId" value={connectionId} onChange={(event) => setConnectionId(event.target.value)} required>
               {usable.map((connection) => (
                 <option key={connection.id} value={connection.id}>
-                  {connection.name}{connection.credentialStatus === 'VALID' ? '' : ` (${connection.credentialStatus})`}
+                  {connection.name}{connection.credentialStatus === 'VALID' ? '' : ` (${CREDENTIAL_LABELS[connection.credentialStatus].toLowerCase()})`}
                 </option>
               ))}
             </select>
@@ -167,7 +168,7 @@ export function CreateNodeForm({ onCancel }: { onCancel: () => void }) {
               ))}
             </select>
           </Field>
-          <Field label="Image" help={serverType ? `Images for ${serverType.architecture}.` : undefined} error={byField.image}>
+          <Field label="Image" help={serverType ? `Images for ${ARCHITECTURE_LABELS[serverType.architecture]}.` : undefined} error={byField.image}>
             <select name="image" value={imageName} onChange={(event) => setImageName(event.target.value)} disabled={!catalog} required>
               {images.map((image) => (
                 <option key={`${image.name}-${image.architecture}`} value={image.name}>{image.description || image.name}</option>

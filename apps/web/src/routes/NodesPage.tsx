@@ -1,14 +1,16 @@
 import { useCallback, useState } from 'react';
-import { useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { NODE_CHANGED, NODES_QUERY } from '../graphql/nodes.ts';
 import type { NodeFieldsFragment as Node } from '../graphql/generated/graphql.ts';
 import { fromOperationError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { overlay, useLiveEntities, usePollingFallback } from '../live.ts';
-import { Link } from '../router.tsx';
+import { Link, usePageTitle } from '../router.tsx';
+import { errorTitle, HEALTH_LABELS } from '../words.ts';
+import { withoutServer } from '../phases.ts';
 import { PhaseBadge } from '../components/Badges.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { useRefreshWhenLive } from '../session.tsx';
+import { useCatchUpOnReconnect } from '../session.tsx';
 import { CreateNodeForm } from './CreateNodeForm.tsx';
 import { RunRate } from '../components/RunRate.tsx';
 
@@ -22,15 +24,16 @@ function NodeRow({ node }: { node: Node }) {
       <td><Link to={`/nodes/${encodeURIComponent(node.id)}`}>{node.name}</Link></td>
       <td>
         <PhaseBadge phase={node.phase} />
-        {(node.health === 'OVERDUE' || node.health === 'LOST') && <> <span className="badge badge-warning" title="No heartbeat for 3 intervals">no heartbeat</span></>}
+        {(node.health === 'OVERDUE' || node.health === 'LOST') && <> <span className="badge badge-warning" data-heartbeat={node.health.toLowerCase()}>{HEALTH_LABELS[node.health]}</span></>}
       </td>
       <td>{node.providerConnection.name}</td>
       <td>
         <span className="spec">{node.serverType}</span> · <span className="spec">{node.location}</span> · <span className="spec">{node.image}</span>
       </td>
-      <td className="ips">
+      <td className={withoutServer(node) ? 'ips history' : 'ips'}>
         {node.ipv4 || node.ipv6 ? (
           <>
+            {withoutServer(node) && <span className="small">formerly </span>}
             {node.ipv4 && <code>{node.ipv4}</code>}
             {node.ipv6 && <code>{node.ipv6}</code>}
           </>
@@ -47,19 +50,29 @@ function NodeRow({ node }: { node: Node }) {
  * One page of the list (cursor `after`). The first page also takes in nodes the live stream
  * announced that are newer than everything on it (created since the page loaded).
  */
-function NodesChunk({ after, latest, liveDown, onMore }: {
+function NodesChunk({ after, archived, latest, liveDown, onMore }: {
   after: string | null;
+  /** The archived view (archiveNode) instead of the listed nodes. */
+  archived: boolean;
   latest: ReadonlyMap<string, Node>;
   liveDown: boolean;
   onMore: ((cursor: string) => void) | null;
 }) {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODES_QUERY, variables: { first: PAGE_SIZE, after }, context: NODES_CONTEXT, requestPolicy: 'cache-and-network' });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: NODES_QUERY, variables: { first: PAGE_SIZE, after, archived }, context: NODES_CONTEXT, requestPolicy: 'cache-and-network' });
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePollingFallback(liveDown, refresh);
-  useRefreshWhenLive(refresh);
+  // nodeChanged has no cursor: after a reconnect the page is read again (same key, so this
+  // answer replaces what the table shows), and the header says "Live" once it arrived.
+  const client = useClient();
+  const catchUp = useCallback(async () => {
+    await client.query(NODES_QUERY, { first: PAGE_SIZE, after, archived }, { ...NODES_CONTEXT, requestPolicy: 'network-only' }).toPromise();
+  }, [client, after, archived]);
+  useCatchUpOnReconnect(catchUp);
   const listed = data?.nodes.nodes ?? [];
   const newest = listed[0]?.createdAt ?? '';
-  const nodes = overlay(listed, latest, { newAt: 'start', admit: (node) => after === null && node.createdAt >= newest });
+  // A node archived (or brought back) meanwhile leaves this view at once.
+  const inOtherView = new Set([...latest.values()].filter((node) => (node.archivedAt !== null) !== archived).map((node) => node.id));
+  const nodes = overlay(listed, latest, { newAt: 'start', removed: inOtherView, admit: (node) => after === null && node.createdAt >= newest });
   const pageInfo = data?.nodes.pageInfo;
   return (
     <tbody>
@@ -68,7 +81,7 @@ function NodesChunk({ after, latest, liveDown, onMore }: {
       )}
       {nodes.map((node) => <NodeRow key={node.id} node={node} />)}
       {after === null && data && nodes.length === 0 && (
-        <tr><td colSpan={6} className="empty">No nodes yet. Create one: Hangar acquires it from your provider and shows every step live.</td></tr>
+        <tr><td colSpan={6} className="empty">{archived ? 'No archived nodes.' : 'No nodes yet. Create one: Hangar acquires it from your provider and shows every step live.'}</td></tr>
       )}
       {!data && fetching && <tr><td colSpan={6} className="muted">Loading…</td></tr>}
       {onMore && pageInfo?.hasNextPage && pageInfo.endCursor && (
@@ -82,12 +95,18 @@ function NodesChunk({ after, latest, liveDown, onMore }: {
 export function NodesPage() {
   const [creating, setCreating] = useState(false);
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [archived, setArchived] = useState(false);
+  const show = (next: boolean) => {
+    setArchived(next);
+    setCursors([null]);
+  };
   const live = useLiveEntities(NODE_CHANGED, (event) => event.nodeChanged);
+  usePageTitle('Nodes');
   return (
     <>
       <div className="page-header">
         <div>
-          <h1>Nodes</h1>
+          <h1 tabIndex={-1}>Nodes</h1>
           <p className="muted">Servers acquired through your provider connections, newest first.</p>
           <RunRate changeKey={[...live.latest.values()].map((node) => `${node.id}:${node.lastEventSeq}`).join(' ')} liveDown={live.failure !== null} />
         </div>
@@ -96,18 +115,23 @@ export function NodesPage() {
       {creating && <CreateNodeForm onCancel={() => setCreating(false)} />}
       {live.failure && (
         <p className="muted small" data-testid="live-fallback">
-          Live updates unavailable (<code>{live.failure.code}</code>); refreshing every few seconds instead.
+          Live updates unavailable ({errorTitle(live.failure.code).toLowerCase()}); refreshing every few seconds instead.
         </p>
       )}
+      <div className="view-switch" role="group" aria-label="Which nodes">
+        <button type="button" className="secondary small" aria-pressed={!archived} onClick={() => show(false)}>Listed</button>
+        <button type="button" className="secondary small" aria-pressed={archived} onClick={() => show(true)}>Archived</button>
+      </div>
       <div className="card table-card">
-        <table className="table" aria-label="Nodes">
+        <table className="table" aria-label={archived ? 'Archived nodes' : 'Nodes'}>
           <thead>
             <tr><th>Name</th><th>Phase</th><th>Connection</th><th>Type · location · image</th><th>IP addresses</th><th>Created</th></tr>
           </thead>
           {cursors.map((after, index) => (
             <NodesChunk
-              key={after ?? 'first'}
+              key={`${archived ? 'archived' : 'listed'}-${after ?? 'first'}`}
               after={after}
+              archived={archived}
               latest={live.latest}
               liveDown={live.failure !== null}
               onMore={index === cursors.length - 1 ? (cursor) => setCursors((previous) => [...previous, cursor]) : null}

@@ -7,12 +7,14 @@ import { formatDateTime } from '../format.ts';
 import { CredentialBadge } from '../components/Badges.tsx';
 import { ErrorList, ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProviderErrorDetails } from '../components/ProviderErrorDetails.tsx';
+import { PROVIDER_KIND_LABELS } from '../words.ts';
+import { ConfirmButton } from '../components/ConfirmDialog.tsx';
 import { Field } from '../components/Field.tsx';
 
 /** Mutations that return only an id carry no typename: tell the cache which lists they touch. */
 const TOUCHES_CONNECTIONS = { additionalTypenames: ['ProviderConnection', 'Node'] };
 
-type Mode = 'view' | 'rotate' | 'confirm-delete';
+type Mode = 'view' | 'rotate';
 
 /** One provider connection: its credential status and the actions on it. */
 export function ProviderConnectionCard({ connection, onDeleted }: { connection: ProviderConnection; onDeleted: (id: string) => void }) {
@@ -21,7 +23,7 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
   const [errors, setErrors] = useState<AppError[]>([]);
   const [validation, validate] = useMutation(VALIDATE_PROVIDER_CONNECTION);
   const [rotation, rotate] = useMutation(ROTATE_PROVIDER_TOKEN);
-  const [deletion, remove] = useMutation(DELETE_PROVIDER_CONNECTION);
+  const [, remove] = useMutation(DELETE_PROVIDER_CONNECTION);
   const { byField, general } = splitFieldErrors(errors, mode === 'rotate' ? ['token'] : []);
   const statusError = connection.credentialStatus !== 'VALID' && connection.credentialError ? connection.credentialError : null;
 
@@ -45,9 +47,9 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
     const outcome = mutationOutcome(result, result.data?.deleteProviderConnection);
     if (outcome.errors) {
       setErrors(outcome.errors);
-      setMode('view');
       return;
     }
+    setErrors([]);
     onDeleted(connection.id);
   }
 
@@ -55,7 +57,7 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
     <article className="card connection" data-connection-name={connection.name} aria-label={`Provider connection ${connection.name}`}>
       <header className="card-header">
         <h3>{connection.name}</h3>
-        <span className="kind">{connection.kind === 'HETZNER' ? 'Hetzner Cloud' : connection.kind}</span>
+        <span className="kind">{PROVIDER_KIND_LABELS[connection.kind]}</span>
         <CredentialBadge status={connection.credentialStatus} />
       </header>
       <dl className="facts">
@@ -91,27 +93,26 @@ export function ProviderConnectionCard({ connection, onDeleted }: { connection: 
           </div>
         </form>
       )}
-      {mode === 'confirm-delete' && (
-        <div className="confirm" role="group" aria-label="Confirm delete">
-          <p>
-            Delete <strong>{connection.name}</strong>? Hangar forgets the token. Nodes still using this connection must be
-            released first.
-          </p>
-          <div className="actions">
-            <button type="button" className="danger" onClick={() => void onDelete()} disabled={deletion.fetching}>
-              {deletion.fetching ? 'Deleting…' : 'Delete connection'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setMode('view')}>Keep it</button>
-          </div>
-        </div>
-      )}
       {mode === 'view' && (
         <div className="actions">
           <button type="button" className="secondary" onClick={() => void onValidate()} disabled={validation.fetching}>
             {validation.fetching ? 'Checking…' : 'Validate now'}
           </button>
           <button type="button" className="secondary" onClick={() => { setMode('rotate'); setErrors([]); }}>Rotate token</button>
-          <button type="button" className="secondary danger-text" onClick={() => { setMode('confirm-delete'); setErrors([]); }}>Delete</button>
+          <ConfirmButton
+            label="Delete"
+            className="secondary danger-text"
+            title={`Delete the connection ${connection.name}?`}
+            confirmLabel="Delete connection"
+            busyLabel="Deleting…"
+            onConfirm={onDelete}
+          >
+            <p>
+              Hangar forgets the token of <strong>{connection.name}</strong> ({PROVIDER_KIND_LABELS[connection.kind]}) and can no
+              longer create, watch or delete servers with it. No server is left billing out of sight: while a node of this
+              connection still holds a server (each bills by the hour at the provider), Hangar refuses; release those nodes first.
+            </p>
+          </ConfirmButton>
         </div>
       )}
     </article>

@@ -2,15 +2,17 @@ import { useState } from 'react';
 import type { AppError } from '../errors.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Field } from '../components/Field.tsx';
+import { usePageTitle } from '../router.tsx';
 
 /** The token form, with where a token comes from. */
 export function SignIn({ error, onToken }: { error: AppError | null; onToken: (token: string) => void }) {
   const [value, setValue] = useState('');
+  usePageTitle('Sign in');
   return (
     <main className="page page-narrow">
       <div className="brand brand-large">Hangar</div>
       <section className="card">
-        <h1>Sign in</h1>
+        <h1 tabIndex={-1}>Sign in</h1>
         <p>
           Hangar signs you in with an <strong>API token</strong> of your organization. The same token works for scripts
           and for GraphiQL at <code>/graphql</code>.

@@ -27,12 +27,13 @@ type Documents = {
     "\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n": typeof types.AddSshKeyDocument,
     "\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n": typeof types.NodeResourcesDocument,
     "\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n": typeof types.NodeResourceNamesDocument,
-    "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
+    "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": typeof types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.ReleaseNodeDocument,
+    "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": typeof types.ArchiveNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": typeof types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": typeof types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": typeof types.ProviderConnectionsDocument,
@@ -60,12 +61,13 @@ const documents: Documents = {
     "\n  mutation AddSshKey($input: AddSshKeyInput!) {\n    addSshKey(input: $input) { __typename ... on AddSshKeyPayload { sshKey { id name fingerprint keyType bits } } ...TypedErrorFields }\n  }\n": types.AddSshKeyDocument,
     "\n  query NodeResources($id: ID!) {\n    node(id: $id) {\n      id\n      sshKeyNames\n      labels { key value }\n      userData { kind bytes sha256 }\n      networkIds\n      firewallIds\n      placementGroupId\n      publicIpv4\n      publicIpv6\n    }\n  }\n": types.NodeResourcesDocument,
     "\n  query NodeResourceNames($id: ID!) {\n    providerConnection(id: $id) { id networks { id name ipRange } firewalls { id name } placementGroups { id name } }\n  }\n": types.NodeResourceNamesDocument,
-    "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
+    "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NodesDocument,
     "\n  query Node($id: ID!, $events: Int!) {\n    node(id: $id) { ...NodeFields events(first: $events) { nodes { ...AcquisitionEventFields } } }\n  }\n": types.NodeDocument,
     "\n  mutation CreateNode($input: CreateNodeInput!) {\n    createNode(input: $input) { __typename ... on CreateNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CreateNodeDocument,
     "\n  mutation CancelNode($input: CancelNodeInput!) {\n    cancelNode(input: $input) { __typename ... on CancelNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.CancelNodeDocument,
     "\n  mutation RetryNode($input: RetryNodeInput!) {\n    retryNode(input: $input) { __typename ... on RetryNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.RetryNodeDocument,
     "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.ReleaseNodeDocument,
+    "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n": types.ArchiveNodeDocument,
     "\n  subscription NodeChanged { nodeChanged { ...NodeFields } }\n": types.NodeChangedDocument,
     "\n  subscription NodeEvents($nodeId: ID!, $after: Int) {\n    nodeEvents(nodeId: $nodeId, after: $after) { ...AcquisitionEventFields }\n  }\n": types.NodeEventsDocument,
     "\n  query ProviderConnections($first: Int!) { providerConnections(first: $first) { nodes { ...ProviderConnectionFields } } }\n": types.ProviderConnectionsDocument,
@@ -149,7 +151,7 @@ export function graphql(source: "\n  query NodeResourceNames($id: ID!) {\n    pr
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Nodes($first: Int, $after: String) {\n    nodes(first: $first, after: $after) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query Nodes($first: Int, $after: String, $archived: Boolean) {\n    nodes(first: $first, after: $after, filter: { archived: $archived }) {\n      nodes { ...NodeFields }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -170,6 +172,10 @@ export function graphql(source: "\n  mutation RetryNode($input: RetryNodeInput!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"): (typeof documents)["\n  mutation ReleaseNode($input: ReleaseNodeInput!) {\n    releaseNode(input: $input) { __typename ... on ReleaseNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"): (typeof documents)["\n  mutation ArchiveNode($input: ArchiveNodeInput!) {\n    archiveNode(input: $input) { __typename ... on ArchiveNodePayload { node { ...NodeFields } } ...TypedErrorFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
