@@ -1,92 +1,15 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ensureNodeQueues } from '@hangar/core/node-jobs';
-import { startTestApi, type TestApi } from '../../api/test/api-harness.ts';
-import { buildSimulator, type Simulator } from '../../hetzner-sim/src/simulator.ts';
-import { buildWorker, type Worker } from '../../worker/src/worker.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ACQUISITION_TIMEOUT_MS, UI_TIMEOUT_MS, connectHetzner, connectionCard, navLink, screenshot, startWebStack } from './stack.ts';
 
-// Prices and fallback placements in a real browser (Debian's Chromium) against the real API,
-// worker and the Hetzner simulator refusing one location for capacity. No mocks.
+// Prices and fallback placements in a real browser against the real stack (stack.ts), with the
+// Hetzner simulator refusing one location for capacity. No mocks.
 
-const WEB_ROOT = path.resolve(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
-/** Hang guard for something to appear on the page (a loaded 2-core machine takes seconds). */
-const UI_TIMEOUT_MS = 60_000;
-/** Hang guard for an acquisition (fast simulator) to reach its end on the page. */
-const ACQUISITION_TIMEOUT_MS = 90_000;
-
-let outDir: string;
-let profileDir: string;
-let api: TestApi;
-let worker: Worker;
-let sim: Simulator;
-let context: BrowserContext;
-let page: Page;
-let simToken: string;
-const pageErrors: string[] = [];
-/** Set to a directory to keep a screenshot of each screen (for a person to look at). */
-const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
-
-async function screenshot(name: string): Promise<void> {
-  if (!SCREENSHOT_DIR) return;
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'hangar-web-prices-dist-'));
-  profileDir = await mkdtemp(path.join(tmpdir(), 'hangar-web-prices-chromium-'));
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: WEB_ROOT, build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  sim = buildSimulator({ port: 0, speed: 'fast', seed: 12 });
-  await sim.start();
-  const response = await fetch(`${sim.url}/_sim/projects`, { method: 'POST', body: JSON.stringify({ name: 'web-prices' }) });
-  simToken = ((await response.json()) as { token: string }).token;
-  api = await startTestApi({ organization: 'Acme Robotics', webDir: outDir, app: { simulatorUrl: sim.url },
-    config: { providerEndpoints: [`${sim.url}/v1`], rateLimits: { requestsPerMinute: 100_000, socketsPerToken: 1_000, agentRequestsPerMinute: 100_000 } } });
-  api.deps.config.publicUrl = api.app.url;
-  await ensureNodeQueues(api.deps.boss);
-  worker = buildWorker(api.deps);
-  await worker.start();
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`); });
-});
-
-afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  try {
-    await context?.close();
-  } finally {
-    await worker?.stop();
-    await api?.stop();
-    await sim?.stop();
-    await rm(outDir, { recursive: true, force: true });
-    await rm(profileDir, { recursive: true, force: true });
-  }
-});
+const stack = startWebStack({ signIn: true });
 
 /** The catalog's gross prices of a server type at a location, as the API stored them. */
 async function storedPrice(serverType: string, location: string): Promise<{ hourly: { gross: string; currency: string }; monthly: { gross: string } }> {
-  const row = await api.testDb.db.providerCatalog.findFirstOrThrow();
+  const row = await stack.api.testDb.db.providerCatalog.findFirstOrThrow();
   const types = row.serverTypes as Array<{ name: string; prices: Array<{ location: string; hourly: { gross: string; currency: string }; monthly: { gross: string } }> }>;
   const price = types.find((type) => type.name === serverType)?.prices.find((entry) => entry.location === location);
   if (!price) throw new Error(`no stored price for ${serverType} in ${location}`);
@@ -100,17 +23,11 @@ function shown(page: Page, amount: string, currency: string): Promise<string> {
 
 describe('prices and fallback placements', () => {
   it('the form shows the price of the chosen placement and takes a fallback; the node lands there, says why, and the nodes page shows the run-rate', async () => {
-    await page.goto(`${api.app.url}/#token=${api.token}`);
-    await page.getByTestId('organization').filter({ hasText: 'Acme Robotics' }).waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Providers' }).click();
-    const connect = page.locator('section', { has: page.getByRole('heading', { name: 'Connect Hetzner' }) });
-    await connect.getByLabel('Name', { exact: true }).fill('hetzner-prices');
-    await connect.getByLabel('API token', { exact: true }).fill(simToken);
-    await connect.getByLabel('API endpoint (optional)').fill(`${sim.url}/v1`);
-    await connect.getByRole('button', { name: 'Connect Hetzner' }).click();
-    await page.locator('article.connection[data-connection-name="hetzner-prices"] [data-status="VALID"]').waitFor();
+    const { page, sim } = stack;
+    await connectHetzner('hetzner-prices', stack.simToken);
+    await connectionCard('hetzner-prices').locator('[data-status="VALID"]').waitFor();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Nodes' }).click();
+    await navLink('Nodes').click();
     await expect.poll(async () => page.getByTestId('run-rate').textContent(), { timeout: UI_TIMEOUT_MS }).toMatch(/Running now: 0 servers/);
     await page.getByRole('button', { name: 'Create node' }).click();
     const form = page.locator('section', { has: page.getByRole('heading', { name: 'Create node' }) });
