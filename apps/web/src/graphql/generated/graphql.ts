@@ -99,6 +99,7 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
   | 'UNAUTHENTICATED'
+  | 'UNAVAILABLE'
   | 'VALIDATION_FAILED';
 
 export type EventKind =
