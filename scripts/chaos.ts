@@ -20,6 +20,7 @@ import { mintApiToken } from '@hangar/core/api-tokens';
 import type { CoreDeps } from '@hangar/core/deps';
 import { readConfig } from '@hangar/core/config';
 import { createLogger } from '@hangar/core/logger';
+import { PHASE_DEADLINES_MS } from '@hangar/core/deadlines';
 import { createConnection } from '@hangar/core/provider-connections';
 import { createKeyring } from '@hangar/core/secrets';
 import { NODE_ID_LABEL, ATTEMPT_LABEL } from '@hangar/core/server-labels';
@@ -37,7 +38,7 @@ const WORKERS = 2;
 const CREATE_SPREAD_MS_PER_NODE = 400;
 /** Longest a killed worker (or all of them) stays down. */
 const MAX_WORKER_DOWNTIME_MS = 15_000;
-/** A node that has not changed for this long after the last kill, and is not terminal, is stuck. */
+/** A node that has not changed for this long after the last kill (at least its longest phase deadline and 30 s), and is not terminal, is stuck. */
 const STUCK_AFTER_MS = 90_000;
 const POLL_MS = 500;
 
@@ -129,7 +130,12 @@ const secretKey = randomBytes(32);
 const keyring = createKeyring(secretKey);
 const log = createLogger({ name: 'chaos', level: 'silent' });
 
-const sim = buildSimulator({ port: 0, speed: 'fast', seed: SEED });
+// The machines retry a failed registration from the real agent's first delay on (2 s, doubling;
+// packages/core/agent/hangar-agent.sh), not the fast preset's 50 ms: with 50 ms their five tries
+// span 0.75 s, so a machine booting while the run has Postgres or the API down gave up and its
+// node failed NODE_BOOTSTRAP_TIMEOUT minutes later. A real machine keeps trying for minutes.
+const MACHINE_REGISTER_RETRY_BASE_MS = 2_000;
+const sim = buildSimulator({ port: 0, speed: 'fast', seed: SEED, registerRetryBaseMs: MACHINE_REGISTER_RETRY_BASE_MS });
 await sim.start();
 const simAdmin = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${sim.url}${route}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -357,7 +363,10 @@ await Promise.all([runSchedule(), Promise.all(creations)]);
 const lastKillAt = Date.now();
 say(`every node created and every kill done; waiting for the ${NODES} acquisitions to end`);
 
-/** Waits until every node is terminal, or one has not changed for STUCK_AFTER_MS. */
+/** A node waiting on a deadline is not stuck before the deadline has passed. */
+const stuckAfterMs = Math.max(STUCK_AFTER_MS, Math.max(...Object.values(PHASE_DEADLINES_MS)) * DEADLINE_SCALE + 30_000);
+
+/** Waits until every node is terminal, or none has changed for stuckAfterMs. */
 async function settle(): Promise<Array<{ id: string; phase: Phase }>> {
   const lastChange = new Map<string, { seq: number; at: number }>();
   for (;;) {
@@ -370,7 +379,7 @@ async function settle(): Promise<Array<{ id: string; phase: Phase }>> {
         const seen = lastChange.get(node.id);
         if (!seen || seen.seq !== node.lastSeq) lastChange.set(node.id, { seq: node.lastSeq, at: now });
       }
-      if (open.every((node) => now - Math.max(lastKillAt, lastChange.get(node.id)?.at ?? now) > STUCK_AFTER_MS)) return nodes;
+      if (open.every((node) => now - Math.max(lastKillAt, lastChange.get(node.id)?.at ?? now) > stuckAfterMs)) return nodes;
     }
     await sleep(POLL_MS);
   }
