@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Node } from '@hangar/db/generated/prisma/client';
 import type { Phase } from '@hangar/domain/phases';
+import { noteSecret } from '@hangar/domain/secret-registry';
 import type { HangarConfig } from './config.ts';
 import type { CoreDeps } from './deps.ts';
 import { PHASE_DEADLINES_MS } from './deadlines.ts';
@@ -68,6 +69,7 @@ export function hashSecret(secret: string): string {
 /** A fresh registration token and its hash (store the hash, put the token in the user data). */
 export function newRegistrationToken(): { token: string; hash: string } {
   const token = REGISTRATION_TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  noteSecret(token);
   return { token, hash: hashSecret(token) };
 }
 
@@ -220,6 +222,7 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
   const tokenHash = hashSecret(input.registrationToken);
   const serverId = String(input.serverId);
   const nodeCredential = NODE_CREDENTIAL_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  noteSecret(nodeCredential);
   const now = new Date();
 
   const nodeId = await deps.db.$transaction(async (tx) => {

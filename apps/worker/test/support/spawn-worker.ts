@@ -3,6 +3,7 @@
  * that kill workers with SIGKILL), and waits until it works its queues.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { noteText } from '@hangar/domain/secret-registry';
 import { fileURLToPath } from 'node:url';
 import type { AcquisitionEnv } from '../../../../packages/core/test/support/acquisition-env.ts';
 
@@ -30,6 +31,7 @@ export async function startWorkerProcess(env: AcquisitionEnv, secretKey: Buffer)
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      noteText('child worker-process', chunk.toString());
       if (output.includes(WORKER_READY)) resolve();
     };
     child.stdout?.on('data', onData);
