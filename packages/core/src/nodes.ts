@@ -228,7 +228,6 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string): P
           ipv6: null,
           readyAt: null,
           registrationTokenHash: null,
-          registrationExpiresAt: null,
           nodeCredentialHash: null,
           registeredAt: null,
           lastHeartbeatAt: null,
