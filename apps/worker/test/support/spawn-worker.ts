@@ -22,6 +22,8 @@ export async function startWorkerProcess(env: AcquisitionEnv, secretKey: Buffer)
       HANGAR_PUBLIC_URL: env.deps.config.publicUrl,
       HANGAR_DEADLINE_SCALE: String(env.deps.config.deadlineScale),
       HANGAR_LOG_FORMAT: 'json',
+      // The worker re-checks every stored connection's endpoint against its own allow-list.
+      HANGAR_PROVIDER_ENDPOINTS: env.deps.config.providerEndpoints.join(','),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
