@@ -218,7 +218,9 @@ async function start(role: Role): Promise<void> {
       }
       if (role.child !== child || role.down || finishing) return;
       unexpectedExits += 1;
-      say(`${role.name} exited by itself (${code ?? signal}); restarting it`);
+      // Its last lines (pg-boss's connection errors left out): why it exited.
+      const last = output.split('\n').filter((line) => line !== '' && !line.includes('"pg-boss error"')).slice(-15).map((line) => line.slice(0, 600));
+      say(`${role.name} exited by itself (${code ?? signal}); restarting it. Its last lines:\n${last.join('\n')}`);
       role.child = null;
       void sleep(1_000).then(() => startUntilUp(role));
     });
