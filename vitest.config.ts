@@ -13,6 +13,9 @@ export default defineConfig({
   test: {
     include: ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     globalSetup: ['packages/db/src/testing/global-setup.ts'],
+    // The secret scan: every log line, child output, GraphQL answer and database row of each
+    // test file, searched for every secret the file used (packages/core/src/testing/secret-scan.ts).
+    setupFiles: ['packages/core/src/testing/secret-scan-setup.ts'],
     pool: 'forks',
     // Hang guards, not speed checks: a test waits for events, and on a 2-core machine saturated
     // by other work (npm run test:loaded) a real acquisition can take tens of seconds.

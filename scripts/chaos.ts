@@ -20,6 +20,7 @@ import { mintApiToken } from '@hangar/core/api-tokens';
 import type { CoreDeps } from '@hangar/core/deps';
 import { readConfig } from '@hangar/core/config';
 import { createLogger } from '@hangar/core/logger';
+import { PHASE_DEADLINES_MS } from '@hangar/core/deadlines';
 import { createConnection } from '@hangar/core/provider-connections';
 import { createKeyring } from '@hangar/core/secrets';
 import { NODE_ID_LABEL, ATTEMPT_LABEL } from '@hangar/core/server-labels';
@@ -37,7 +38,7 @@ const WORKERS = 2;
 const CREATE_SPREAD_MS_PER_NODE = 400;
 /** Longest a killed worker (or all of them) stays down. */
 const MAX_WORKER_DOWNTIME_MS = 15_000;
-/** A node that has not changed for this long after the last kill, and is not terminal, is stuck. */
+/** A node that has not changed for this long after the last kill (at least its longest phase deadline and 30 s), and is not terminal, is stuck. */
 const STUCK_AFTER_MS = 90_000;
 const POLL_MS = 500;
 
@@ -84,6 +85,42 @@ const say = (line: string) => console.log(`chaos ${elapsed()} ${line}`);
 const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'hangar-chaos-'));
 chmodSync(dataRoot, 0o711); // embedded Postgres runs as the OS user postgres when we are root
 const pgDir = path.join(dataRoot, 'postgres');
+/** Every child process of the run (API, workers), so every exit path can end them. */
+const children = new Set<ChildProcess>();
+
+/**
+ * Ends what the run started, on every way out: the normal end, a crash (an exception, a rejected
+ * top-level await), Ctrl-C or SIGTERM. Synchronous, so it also runs in process.on('exit'):
+ * SIGKILL to the Hangar processes, SIGQUIT (immediate shutdown, backends included) to the
+ * postmaster, then the data folder goes.
+ */
+function cleanUpSync(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  try {
+    const pid = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+  } catch {
+    // no Postgres running (never started, or already stopped)
+  }
+  rmSync(dataRoot, { recursive: true, force: true });
+}
+process.on('exit', cleanUpSync);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    console.error(`chaos: ${signal}; stopping every process of the run`);
+    process.exit(130);
+  });
+}
+process.on('uncaughtException', (error) => {
+  console.error('chaos: crashed:', error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error('chaos: crashed:', error);
+  process.exit(1);
+});
 const pgPort = await freePort();
 let postgres = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'hangar' });
 const databaseUrl = postgres.url;
@@ -93,7 +130,12 @@ const secretKey = randomBytes(32);
 const keyring = createKeyring(secretKey);
 const log = createLogger({ name: 'chaos', level: 'silent' });
 
-const sim = buildSimulator({ port: 0, speed: 'fast', seed: SEED });
+// The machines retry a failed registration from the real agent's first delay on (2 s, doubling;
+// packages/core/agent/hangar-agent.sh), not the fast preset's 50 ms: with 50 ms their five tries
+// span 0.75 s, so a machine booting while the run has Postgres or the API down gave up and its
+// node failed NODE_BOOTSTRAP_TIMEOUT minutes later. A real machine keeps trying for minutes.
+const MACHINE_REGISTER_RETRY_BASE_MS = 2_000;
+const sim = buildSimulator({ port: 0, speed: 'fast', seed: SEED, registerRetryBaseMs: MACHINE_REGISTER_RETRY_BASE_MS });
 await sim.start();
 const simAdmin = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
   const response = await fetch(`${sim.url}${route}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -151,6 +193,8 @@ let finishing = false;
 /** Starts a role's process and waits for its ready line; an exit nobody asked for restarts it. */
 async function start(role: Role): Promise<void> {
   const child = spawn(process.execPath, [role.entry], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   role.child = child;
   role.down = false;
   let output = '';
@@ -174,7 +218,9 @@ async function start(role: Role): Promise<void> {
       }
       if (role.child !== child || role.down || finishing) return;
       unexpectedExits += 1;
-      say(`${role.name} exited by itself (${code ?? signal}); restarting it`);
+      // Its last lines (pg-boss's connection errors left out): why it exited.
+      const last = output.split('\n').filter((line) => line !== '' && !line.includes('"pg-boss error"')).slice(-15).map((line) => line.slice(0, 600));
+      say(`${role.name} exited by itself (${code ?? signal}); restarting it. Its last lines:\n${last.join('\n')}`);
       role.child = null;
       void sleep(1_000).then(() => startUntilUp(role));
     });
@@ -225,12 +271,18 @@ async function killPostgres(downMs: number): Promise<void> {
 // The run
 
 let http500s = 0;
+/** 503 UNAVAILABLE answers (with Retry-After) while Postgres was down: typed and retryable, not a bad figure. */
+let unavailable = 0;
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
   const response = await realFetch(input, init);
   if (response.status >= 500 && String(input instanceof Request ? input.url : input).startsWith(apiUrl)) {
-    http500s += 1;
-    say(`HTTP ${response.status} from the API`);
+    if (response.status === 503 && response.headers.has('retry-after')) {
+      unavailable += 1;
+    } else {
+      http500s += 1;
+      say(`HTTP ${response.status} from the API`);
+    }
   }
   return response;
 };
@@ -313,7 +365,10 @@ await Promise.all([runSchedule(), Promise.all(creations)]);
 const lastKillAt = Date.now();
 say(`every node created and every kill done; waiting for the ${NODES} acquisitions to end`);
 
-/** Waits until every node is terminal, or one has not changed for STUCK_AFTER_MS. */
+/** A node waiting on a deadline is not stuck before the deadline has passed. */
+const stuckAfterMs = Math.max(STUCK_AFTER_MS, Math.max(...Object.values(PHASE_DEADLINES_MS)) * DEADLINE_SCALE + 30_000);
+
+/** Waits until every node is terminal, or none has changed for stuckAfterMs. */
 async function settle(): Promise<Array<{ id: string; phase: Phase }>> {
   const lastChange = new Map<string, { seq: number; at: number }>();
   for (;;) {
@@ -326,7 +381,7 @@ async function settle(): Promise<Array<{ id: string; phase: Phase }>> {
         const seen = lastChange.get(node.id);
         if (!seen || seen.seq !== node.lastSeq) lastChange.set(node.id, { seq: node.lastSeq, at: now });
       }
-      if (open.every((node) => now - Math.max(lastKillAt, lastChange.get(node.id)?.at ?? now) > STUCK_AFTER_MS)) return nodes;
+      if (open.every((node) => now - Math.max(lastKillAt, lastChange.get(node.id)?.at ?? now) > stuckAfterMs)) return nodes;
     }
     await sleep(POLL_MS);
   }
@@ -380,11 +435,20 @@ const rows: Array<[string, number, boolean]> = [
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`\n| ${'figure'.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
 for (const [label, value] of rows) console.log(`| ${label.padEnd(width)} | ${String(value).padStart(5)} |`);
-console.log(`\nkills: ${kills.workers} of worker processes, ${kills.api} of the API, ${kills.postgres} of Postgres; processes that exited by themselves: ${unexpectedExits}`);
+console.log(`\nkills: ${kills.workers} of worker processes, ${kills.api} of the API, ${kills.postgres} of Postgres; processes that exited by themselves: ${unexpectedExits}; typed 503 UNAVAILABLE answers (retried): ${unavailable}`);
 console.log(`READY ${settled.filter((node) => node.phase === 'READY').length} of ${NODES} in ${(minutes * 60).toFixed(0)} s (${(NODES / minutes).toFixed(0)} acquisitions/min with the kills)`);
 for (const node of failedNodes) {
   const events = await db.acquisitionEvent.findMany({ where: { nodeId: node.id }, orderBy: { seq: 'asc' } });
   console.log(`FAILED ${node.id}:\n${events.map((event) => `  ${event.at.toISOString()} ${event.phase} ${event.kind} ${event.message}`).join('\n')}`);
+}
+for (const node of settled.filter((one) => !isTerminalPhase(one.phase))) {
+  const events = await db.acquisitionEvent.findMany({ where: { nodeId: node.id }, orderBy: { seq: 'asc' } });
+  const jobs = await db.$queryRawUnsafe<Array<{ name: string; state: string; retry_count: number; start_after: Date; created_on: Date; completed_on: Date | null }>>(
+    'SELECT name, state, retry_count, start_after, created_on, completed_on FROM pgboss.job WHERE singleton_key = $1 ORDER BY created_on',
+    node.id,
+  ).catch(() => []);
+  console.log(`STUCK ${node.id} in ${node.phase}:\n${events.map((event) => `  ${event.at.toISOString()} ${event.phase} ${event.kind} ${event.message}`).join('\n')}`);
+  console.log(`  its jobs: ${jobs.map((job) => `${job.name} ${job.state} retries ${job.retry_count} created ${job.created_on.toISOString()} start ${job.start_after.toISOString()} done ${job.completed_on?.toISOString() ?? '-'}`).join('; ') || '(none)'}`);
 }
 const bad = rows.filter(([, value, isBad]) => isBad && value !== 0);
 if (bad.length > 0) {
@@ -406,6 +470,6 @@ globalThis.fetch = realFetch;
 await db.$disconnect();
 await sim.stop();
 await postgres.stop().catch(() => undefined);
-rmSync(dataRoot, { recursive: true, force: true });
+cleanUpSync();
 console.log(bad.length === 0 ? 'chaos: every bad figure is zero' : `chaos: FAILED (${bad.map(([label]) => label).join(', ')})`);
 process.exit(bad.length === 0 ? 0 : 1);

@@ -64,7 +64,7 @@ try {
   const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` });
   stops.push(() => api.stop());
   failureDetail = () => api.output().slice(-3_000);
-  const worker = await startProcess(WORKER_ENTRY, { DATABASE_URL: postgres.url, HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_PUBLIC_URL: api.url, HANGAR_LOG_LEVEL: 'error' }, 'WORKER_READY');
+  const worker = await startProcess(WORKER_ENTRY, { DATABASE_URL: postgres.url, HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_PUBLIC_URL: api.url, HANGAR_LOG_LEVEL: 'error', HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` }, 'WORKER_READY');
   stops.push(() => worker.stop());
   async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
     const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seed.token}` }, body: JSON.stringify({ query, variables }) });

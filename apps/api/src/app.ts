@@ -9,12 +9,13 @@ import { WebSocketServer } from 'ws';
 import sirv from 'sirv';
 import type { Db } from '@hangar/db/client';
 import { isMigrated } from '@hangar/db/migrator';
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '@hangar/db/unavailable';
 import { authenticateApiToken, bearerToken, type Principal } from '@hangar/core/api-tokens';
 import type { CoreDeps } from '@hangar/core/deps';
 import { createPgEventTarget, type PgEventTarget } from '@hangar/events/pg-event-target';
 import { schema } from './schema/index.ts';
 import type { GraphQLContext } from './context.ts';
-import { createMaskError, withValidationCode, yogaLogger } from './errors.ts';
+import { createMaskError, UNAVAILABLE_MESSAGE, withValidationCode, yogaLogger } from './errors.ts';
 import { GRAPHIQL_OPTIONS, renderHangarGraphiQL } from './graphiql.ts';
 import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
@@ -185,6 +186,13 @@ export function buildApp(options: AppOptions): App {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
+      if (isDatabaseUnavailable(error)) {
+        // Postgres down or saturated: a typed, retryable answer, not a 500 (the /agent routes, /readyz).
+        log.warn({ code: 'UNAVAILABLE', path: (req.url ?? '/').split('?')[0] }, 'database unavailable');
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json', 'retry-after': String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS), 'cache-control': 'no-store' });
+        res.end(JSON.stringify({ errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'UNAVAILABLE', retryAfterSeconds: DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS } }] }));
+        return;
+      }
       log.error({ err: error }, 'request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
@@ -208,7 +216,15 @@ export function buildApp(options: AppOptions): App {
             return false;
           }
           ctx.extra.socket.once('close', release);
-          const auth = await principalFor(db, header);
+          const auth = await principalFor(db, header).catch((error: unknown) => {
+            if (!isDatabaseUnavailable(error)) throw error;
+            return null;
+          });
+          if (auth === null) {
+            // 1013 "try again later": the database is down; the client reconnects.
+            ctx.extra.socket.close(1013, 'UNAVAILABLE: the database is unavailable right now; reconnect');
+            return false;
+          }
           if (!auth.principal) {
             ctx.extra.socket.close(4403, auth.authFailure);
             return false;

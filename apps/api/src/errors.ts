@@ -1,5 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
+import { DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '@hangar/db/unavailable';
 import { HangarError, isApiErrorCode } from '@hangar/domain/api-errors';
 import type { Logger } from '@hangar/core/logger';
 
@@ -130,12 +131,31 @@ export function createMaskError(log: Logger) {
       log.info({ code: coded.extensions.code, message: coded.message }, 'request refused');
       return coded;
     }
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ code: 'UNAVAILABLE', err: loggable(original) }, 'database unavailable');
+      return unavailableError(error instanceof GraphQLError ? error.path : undefined);
+    }
     log.error({ err: loggable(original) }, 'unexpected error in a GraphQL operation');
     return new GraphQLError(message, {
       path: error instanceof GraphQLError ? error.path : undefined,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
   };
+}
+
+/** The message of an UNAVAILABLE answer. */
+export const UNAVAILABLE_MESSAGE = `Hangar's database is unavailable right now; retry in ${DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS} s`;
+
+/** UNAVAILABLE: the database is down or saturated; HTTP 503 with Retry-After, retryable. */
+export function unavailableError(path?: ReadonlyArray<string | number>): GraphQLError {
+  return new GraphQLError(UNAVAILABLE_MESSAGE, {
+    path,
+    extensions: {
+      code: 'UNAVAILABLE',
+      retryAfterSeconds: DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+      http: { status: 503, headers: { 'retry-after': String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS) } },
+    },
+  });
 }
 
 /** Yoga's logger: its raw error lines are dropped (createMaskError logs every error, safely). */

@@ -70,6 +70,8 @@ function apiEnv(port: number): Record<string, string> {
     HANGAR_PUBLIC_URL: `http://127.0.0.1:${apiPorts[0]}`,
     HANGAR_LOG_FORMAT: 'json',
     HANGAR_LOG_LEVEL: 'warn',
+    // The simulator is an allowed provider endpoint of these processes too (they re-check it before every call).
+    HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1`,
     // One token drives every subscriber here: an operator raises the per-token limits for such a client.
     HANGAR_RATE_LIMIT_SOCKETS: String(NODES * SUBSCRIBERS_PER_NODE * 2),
     HANGAR_RATE_LIMIT_REQUESTS_PER_MINUTE: '100000',

@@ -37,7 +37,6 @@ async function nodeWithToken(phase: Node['phase'], extra: Partial<Node> = {}): P
       phase,
       providerServerId: '4711',
       registrationTokenHash: hash,
-      registrationExpiresAt: new Date(Date.now() + 60_000),
       ...(extra as object),
     },
   });
@@ -148,8 +147,13 @@ describe('registration and heartbeats', () => {
   });
 
   it('expired tokens, tokens of another server, and nodes that no longer want a machine are refused', async () => {
-    const expired = await nodeWithToken('PROVISIONING', { registrationExpiresAt: new Date(Date.now() - 1) });
+    // Expired: the phase has used its whole deadline on the phase clock (the wall clock does not count).
+    const expired = await nodeWithToken('PROVISIONING', { phaseUsedMs: 2 ** 31 - 1, phaseClockAt: new Date() });
     expect(await post('/agent/register', registration(expired.token))).toMatchObject({ status: 410, body: { error: { code: 'TOKEN_EXPIRED' } } });
+    // Not expired: the node's last clock renewal was an hour ago (no worker since: Hangar was
+    // down), longer than every deadline on the wall clock, but the phase clock has time left.
+    const afterOutage = await nodeWithToken('PROVISIONING', { phaseUsedMs: 0, phaseClockAt: new Date(Date.now() - 60 * 60_000) });
+    expect(await post('/agent/register', registration(afterOutage.token))).toMatchObject({ status: 200 });
     const other = await nodeWithToken('PROVISIONING');
     expect(await post('/agent/register', registration(other.token, 9999))).toMatchObject({ status: 409, body: { error: { code: 'SERVER_MISMATCH' } } });
     for (const phase of ['FAILED', 'CANCELLED', 'RELEASING'] as const) {

@@ -1,5 +1,6 @@
 /**
- * Tenant isolation, enumerated from the schema itself: every query and mutation argument that
+ * Tenant isolation, enumerated from the schema itself: every query, mutation and subscription
+ * (over SSE: its first message) argument that
  * takes an ID, directly or as a field of an input object (at any depth), is called with another
  * organization's ids (its node, its provider connection) and with random ids. The answers must
  * be the same once the id itself is blanked out: another organization's id is not told apart
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIntrospectionQuery, type IntrospectionInputTypeRef, type IntrospectionOutputTypeRef, type IntrospectionQuery, type IntrospectionType } from 'graphql';
 import { startTestApi, type TestApi } from './api-harness.ts';
 import { createConnectionRow, createNodeRow } from './support/node-timelines.ts';
+import { sseSubscription } from './support/sse.ts';
 
 /** Valid-looking values for string fields by name, so calls get past input checks to the lookup. */
 const STRING_SAMPLES: Record<string, string> = { name: 'iso-1', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04', token: 'a'.repeat(64), kind: 'HETZNER' };
@@ -66,11 +68,11 @@ function idPaths(ref: IntrospectionInputTypeRef, path: string, seen = new Set<st
   return type.inputFields.flatMap((field) => idPaths(field.type, `${path}.${field.name}`, new Set([...seen, type.name])));
 }
 
-interface Target { operation: 'query' | 'mutation'; field: string; document: string; args: ReadonlyArray<{ name: string; type: IntrospectionInputTypeRef }>; path: string }
+interface Target { operation: 'query' | 'mutation' | 'subscription'; field: string; document: string; args: ReadonlyArray<{ name: string; type: IntrospectionInputTypeRef }>; path: string }
 
 function targets(): Target[] {
   const found: Target[] = [];
-  for (const [operation, root] of [['query', schema.queryType?.name], ['mutation', schema.mutationType?.name]] as const) {
+  for (const [operation, root] of [['query', schema.queryType?.name], ['mutation', schema.mutationType?.name], ['subscription', schema.subscriptionType?.name]] as const) {
     const type = root ? types.get(root) : undefined;
     if (!type || type.kind !== 'OBJECT') continue;
     for (const field of type.fields) {
@@ -84,8 +86,28 @@ function targets(): Target[] {
   return found;
 }
 
+/** Hang guard for a subscription's first message (an unknown id is refused at once). */
+const FIRST_MESSAGE_GUARD_MS = 30_000;
+
 async function call(target: Target, id: string): Promise<string> {
   const variables = Object.fromEntries(target.args.map((arg) => [arg.name, sample(arg.type, arg.name, arg.name, (path) => (path === target.path ? id : randomUUID()))]));
+  if (target.operation === 'subscription') {
+    // Over SSE (what `curl -N` does): the first message, or the end of the stream.
+    const controller = new AbortController();
+    const guard = setTimeout(() => controller.abort(), FIRST_MESSAGE_GUARD_MS);
+    try {
+      for await (const message of sseSubscription(api.app.url, target.document, variables, api.token, controller.signal)) {
+        return `${message.event} ${JSON.stringify(message.data).replaceAll(id, '<id>')}`;
+      }
+      return 'ended without a message';
+    } catch (error) {
+      if (controller.signal.aborted) return 'no message';
+      throw error;
+    } finally {
+      clearTimeout(guard);
+      controller.abort();
+    }
+  }
   const { status, body } = await api.graphql(target.document, variables);
   return `${status} ${JSON.stringify(body).replaceAll(id, '<id>')}`;
 }
@@ -93,7 +115,7 @@ async function call(target: Target, id: string): Promise<string> {
 describe('tenant isolation, from the schema', () => {
   it('finds the id-taking fields (node, providerConnection, the node and connection mutations)', () => {
     const fields = new Set(targets().map((target) => target.field));
-    for (const field of ['node', 'providerConnection', 'cancelNode', 'retryNode', 'releaseNode', 'archiveNode', 'createNode', 'deleteProviderConnection', 'rotateProviderToken', 'validateProviderConnection']) {
+    for (const field of ['node', 'providerConnection', 'cancelNode', 'retryNode', 'releaseNode', 'archiveNode', 'createNode', 'deleteProviderConnection', 'rotateProviderToken', 'validateProviderConnection', 'nodeEvents', 'nodeChanged']) {
       expect(fields.has(field), field).toBe(true);
     }
   });

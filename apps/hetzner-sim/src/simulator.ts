@@ -47,6 +47,12 @@ export interface SimulatorOptions {
    * from user data on this host, so it needs a loopback `host`.
    */
   boot?: BootMode;
+  /**
+   * First retry delay of a machine's failed register call (doubling per attempt), instead of the
+   * speed preset's. A run that takes Hangar down for seconds (npm run chaos) sets it so the
+   * machines keep trying across the outage, as the real agent does (its retries span minutes).
+   */
+  registerRetryBaseMs?: number;
 }
 
 export interface Simulator {
@@ -82,8 +88,11 @@ function resettablePrng(seed: number): Prng & { reset(): void } {
 
 export function buildSimulator(options: SimulatorOptions): Simulator {
   const host = options.host ?? DEFAULT_HOST;
-  const speed = SPEED_PROFILES[options.speed];
-  if (!speed) throw new Error(`unknown speed '${String(options.speed)}' (realistic, fast, instant)`);
+  const preset = SPEED_PROFILES[options.speed];
+  if (!preset) throw new Error(`unknown speed '${String(options.speed)}' (realistic, fast, instant)`);
+  const retryBase = options.registerRetryBaseMs;
+  if (retryBase !== undefined && !(Number.isInteger(retryBase) && retryBase > 0)) throw new Error('registerRetryBaseMs must be a positive whole number of milliseconds');
+  const speed = retryBase === undefined ? preset : { ...preset, registerRetryBaseMs: retryBase };
   const random = resettablePrng(options.seed);
   const bootMode = options.boot ?? 'simulated';
   if (bootMode !== 'simulated' && bootMode !== 'script') throw new Error(`unknown boot mode '${String(bootMode)}' (simulated, script)`);

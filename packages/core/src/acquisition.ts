@@ -31,7 +31,7 @@ import { providerErrorInfo } from '@hangar/domain/provider-errors';
 import { isProviderError } from '@hangar/providers/provider-error';
 import type { ProviderAdapter, ProviderServer } from '@hangar/providers/provider';
 import { sleep } from '@hangar/providers/sleep';
-import { buildUserData, newRegistrationToken, registrationExpiresAt } from './bootstrap.ts';
+import { buildUserData, newRegistrationToken } from './bootstrap.ts';
 import { combineUserData } from './user-data.ts';
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
@@ -258,7 +258,7 @@ async function createServer(step: Step): Promise<void> {
     const { token, hash } = newRegistrationToken();
     const stored = await deps.db.node.updateMany({
       where: { id: node.id, phase: 'CREATING_SERVER', attempt: node.attempt },
-      data: { registrationTokenHash: hash, registrationExpiresAt: registrationExpiresAt(deps.config), registeredAt: null, nodeCredentialHash: null },
+      data: { registrationTokenHash: hash, registeredAt: null, nodeCredentialHash: null },
     });
     if (stored.count === 0) throw new Interrupted('the node moved on');
     const userData = combineUserData(

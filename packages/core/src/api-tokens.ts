@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '@hangar/db/client';
 import { HangarError } from '@hangar/domain/api-errors';
+import { noteSecret } from '@hangar/domain/secret-registry';
 import { CHANNELS, type ChannelPayloads } from '@hangar/events/topics';
 
 /** Visible prefix of every Hangar API token, so a leaked one is recognisable in a scan. */
@@ -27,6 +28,7 @@ export async function mintApiToken(db: Db, input: { organizationId: string; name
   const name = input.name.trim();
   if (!name) throw new HangarError('VALIDATION_FAILED', 'token name must not be empty', { field: 'name' });
   const token = TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
+  noteSecret(token);
   const record = await db.apiToken.create({ data: { organizationId: input.organizationId, name, tokenHash: hashApiToken(token) } });
   return { id: record.id, token };
 }

@@ -9,7 +9,10 @@
  * - The registration token and the node credential are 256-bit random secrets. Only their
  *   SHA-256 is stored (Node.registrationTokenHash, Node.nodeCredentialHash); neither reaches a
  *   log line, an event, an error or an audit row.
- * - A registration token is single use and expires (Node.registrationExpiresAt).
+ * - A registration token is single use and expires with its node's registration phases: once the
+ *   phase the node is in (CREATING_SERVER, WAITING_FOR_SERVER, PROVISIONING) has used its whole
+ *   deadline on the phase clock (deadlines.ts), not on the wall clock, so Hangar's own downtime
+ *   never expires a token the machine still needs.
  * - A machine whose node no longer wants it (FAILED, CANCELLED, RELEASING, RELEASED) gets 410,
  *   so it stops calling.
  * - Registration and the first healthy heartbeat move the node (PROVISIONING →
@@ -22,9 +25,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Node } from '@hangar/db/generated/prisma/client';
 import type { Phase } from '@hangar/domain/phases';
-import type { HangarConfig } from './config.ts';
+import { noteSecret } from '@hangar/domain/secret-registry';
 import type { CoreDeps } from './deps.ts';
-import { PHASE_DEADLINES_MS } from './deadlines.ts';
+import { msLeftInPhase } from './deadlines.ts';
 import { appendEvent } from './event-log.ts';
 import { enterPhase, lockNode } from './node-state.ts';
 import { heartbeatIntervalMs, refreshNodeHealth } from './node-health.ts';
@@ -64,16 +67,8 @@ export function hashSecret(secret: string): string {
 /** A fresh registration token and its hash (store the hash, put the token in the user data). */
 export function newRegistrationToken(): { token: string; hash: string } {
   const token = REGISTRATION_TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  noteSecret(token);
   return { token, hash: hashSecret(token) };
-}
-
-/**
- * When a registration token minted now expires: after every phase up to registration could
- * have used its whole deadline.
- */
-export function registrationExpiresAt(config: Pick<HangarConfig, 'deadlineScale'>, now: number = Date.now()): Date {
-  const windowMs = (PHASE_DEADLINES_MS.CREATING_SERVER + PHASE_DEADLINES_MS.WAITING_FOR_SERVER + PHASE_DEADLINES_MS.PROVISIONING) * config.deadlineScale;
-  return new Date(now + Math.ceil(windowMs));
 }
 
 export { heartbeatIntervalMs };
@@ -212,6 +207,7 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
   const tokenHash = hashSecret(input.registrationToken);
   const serverId = String(input.serverId);
   const nodeCredential = NODE_CREDENTIAL_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  noteSecret(nodeCredential);
   const now = new Date();
 
   const nodeId = await deps.db.$transaction(async (tx) => {
@@ -221,7 +217,7 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
     if (!node || node.registrationTokenHash !== tokenHash) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
     if (GONE_PHASES.includes(node.phase)) throw new AgentError(410, 'MACHINE_NOT_WANTED', `node is ${node.phase}; this machine is not wanted any more`);
     if (node.registeredAt !== null || !REGISTRATION_PHASES.includes(node.phase)) throw new AgentError(410, 'TOKEN_USED', 'registration token was already used');
-    if (node.registrationExpiresAt !== null && node.registrationExpiresAt.getTime() <= now.getTime()) {
+    if (msLeftInPhase(node.phase, node, deps.config.deadlineScale, now.getTime()) <= 0) {
       throw new AgentError(410, 'TOKEN_EXPIRED', 'registration token expired');
     }
     if (node.providerServerId !== null && node.providerServerId !== serverId) {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { noteText, secretRegistry } from '@hangar/domain/secret-registry';
 
 export type { Logger } from 'pino';
 
@@ -42,6 +43,11 @@ export function serializeError(error: unknown): Record<string, unknown> {
 export function createLogger(options: { level?: string; format?: 'json' | 'pretty'; name?: string; destination?: pino.DestinationStream } = {}): Logger {
   const level = options.level ?? 'info';
   const base = { level, name: options.name, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { err: serializeError } };
+  if (secretRegistry()) {
+    // The test suite's secret scan is collecting: every line also goes to it (secret-registry.ts).
+    const tap = { write: (line: string) => noteText('log', line) };
+    return pino(base, pino.multistream([{ level: 'trace', stream: options.destination ?? pino.destination(1) }, { level: 'trace', stream: tap }]));
+  }
   if (options.destination) return pino(base, options.destination);
   const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (format === 'pretty') {

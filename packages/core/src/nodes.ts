@@ -336,7 +336,6 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, ch
           ipv6: null,
           readyAt: null,
           registrationTokenHash: null,
-          registrationExpiresAt: null,
           nodeCredentialHash: null,
           registeredAt: null,
           lastHeartbeatAt: null,

@@ -24,10 +24,11 @@ import { HangarError } from '@hangar/domain/api-errors';
 import { displayTextProblem, hasUnsafeChars } from '@hangar/domain/text-rules';
 import type { ProviderErrorInfo } from '@hangar/domain/provider-errors';
 import type { CredentialCheck, ProviderAdapter, ProviderKind } from '@hangar/providers/provider';
+import { providerError } from '@hangar/providers/provider-error';
 import { DEFAULT_API_ENDPOINTS, createProviderAdapter, isProviderKind, providerProfile, type AdapterTuning } from '@hangar/providers/registry';
 import { recordAudit, type AuditDetailValue } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
-import { assertEndpointAllowed } from './provider-endpoints.ts';
+import { allowedEntry, assertEndpointAllowed } from './provider-endpoints.ts';
 import { sealedKeyId, tokenFingerprint, tokenHint } from './secrets.ts';
 import { CONNECTION_ID_LABEL } from './server-labels.ts';
 
@@ -182,7 +183,20 @@ function adapterFor(connection: Pick<ProviderConnection, 'id' | 'kind' | 'apiEnd
  * keeps it in closures. Used by the acquisition engine and by every check here.
  */
 export function openConnectionAdapter(deps: CoreDeps, connection: ConnectionSecretFields, tuning: AdapterTuning = {}): ProviderAdapter {
+  // The allow-list is checked again before every use of a stored connection (the worker's jobs,
+  // the API's reads): an endpoint stored before the operator narrowed it is never called.
+  if (allowedEntry(deps.config, connection.kind, connection.apiEndpoint) === null) return refusingAdapter(connection.kind);
   return adapterFor(connection, deps.keyring.open(connection.tokenSealed), tuning);
+}
+
+/** An adapter whose every call fails PROVIDER_ENDPOINT_NOT_ALLOWED without sending anything. */
+function refusingAdapter(kind: ProviderConnection['kind']): ProviderAdapter {
+  const refuse = async (): Promise<never> => {
+    throw providerError('PROVIDER_ENDPOINT_NOT_ALLOWED');
+  };
+  return new Proxy({ kind } as ProviderAdapter, {
+    get: (target, property) => (property === 'kind' ? target.kind : property === 'then' ? undefined : refuse),
+  });
 }
 
 function checkColumns(check: CredentialCheck) {

@@ -8,6 +8,7 @@ import type { NodeError } from '@hangar/domain/node-errors';
 import { HAPPY_PATH } from '@hangar/domain/phases';
 import { failNode } from '../src/acquisition.ts';
 import { rotateToken } from '../src/provider-connections.ts';
+import { refreshCatalog } from '../src/catalog.ts';
 import { reconcile } from '../src/reconcile.ts';
 import { CONNECTION_ID_LABEL, NODE_ID_LABEL } from '../src/server-labels.ts';
 import { admin } from '../../providers/test/support/simulator.ts';
@@ -150,5 +151,27 @@ describe('reconcile', () => {
     // A stale read (QUEUED) must not fail the READY node.
     expect(await failNode(env.deps, queued, { code: 'NODE_SERVER_LOST', message: 'stale', retryable: true, hint: '', provider: null }, { cleanup: false })).toBe(false);
     expect((await env.testDb.db.node.findUniqueOrThrow({ where: { id: created.id } })).phase).toBe('READY');
+  });
+});
+
+describe('a stored endpoint the allow-list no longer has', () => {
+  it('is never called: the worker fails the node PROVIDER_ENDPOINT_NOT_ALLOWED and sends nothing there', async () => {
+    const { project, connection } = await env.newConnection();
+    // A fresh catalog, so createNode itself needs no provider call.
+    await refreshCatalog(env.deps, connection);
+    const allowed = env.deps.config.providerEndpoints;
+    const before = (await env.simRequests(project.id)).length;
+    // The operator narrows HANGAR_PROVIDER_ENDPOINTS (here: in place, as a restart with a new list would).
+    env.deps.config.providerEndpoints = [];
+    try {
+      const created = await env.createNode({ providerConnectionId: connection.id });
+      const node = await env.waitForPhase(created.id, 'FAILED');
+      const error = node.error as unknown as NodeError;
+      expect(error).toMatchObject({ code: 'PROVIDER_ENDPOINT_NOT_ALLOWED', retryable: false });
+      expect(error.hint).toMatch(/HANGAR_PROVIDER_ENDPOINTS/);
+      expect((await env.simRequests(project.id)).slice(before)).toEqual([]);
+    } finally {
+      env.deps.config.providerEndpoints = allowed;
+    }
   });
 });

@@ -15,7 +15,7 @@ import { providerErrorInfo } from '@hangar/domain/provider-errors';
 import { NodePhase } from '@hangar/db/generated/prisma/enums';
 import type { ProviderCatalog } from '@hangar/providers/provider';
 import { ipv6AddressOf } from '../src/acquisition.ts';
-import { AGENT_INSTALL_PATH, AGENT_SCRIPT_URL, AGENT_UNIT_PATH, BOOTSTRAP_CONFIG_PATH, buildUserData, heartbeatIntervalMs, registrationExpiresAt } from '../src/bootstrap.ts';
+import { AGENT_INSTALL_PATH, AGENT_SCRIPT_URL, AGENT_UNIT_PATH, BOOTSTRAP_CONFIG_PATH, buildUserData, heartbeatIntervalMs } from '../src/bootstrap.ts';
 import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, PHASE_DEADLINES_MS, PHASE_TIMEOUT_CODES, VALIDATING_DEADLINE_MS, msLeftInPhase, phaseDeadlineMs, phaseUsedMs } from '../src/deadlines.ts';
 import { nodeJobOptions } from '../src/node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specProblem } from '../src/node-spec.ts';
@@ -72,11 +72,9 @@ describe('deadlines', () => {
     expect(timeoutError('CREATING_SERVER', 'PROVIDER_TIMEOUT')).toMatchObject({ code: 'PROVIDER_TIMEOUT', retryable: true });
   });
 
-  it('a job outlives every deadline at its scale, and a registration token the phases before registration', () => {
+  it('a job outlives every deadline at its scale', () => {
     const total = Object.values(PHASE_DEADLINES_MS).reduce((sum, ms) => sum + ms, 0);
     expect((nodeJobOptions('n', { deadlineScale: 3 }).expireInSeconds ?? 0) * 1000).toBeGreaterThan(total * 3);
-    const expires = registrationExpiresAt({ deadlineScale: 1 }, 0).getTime();
-    expect(expires).toBe(PHASE_DEADLINES_MS.CREATING_SERVER + PHASE_DEADLINES_MS.WAITING_FOR_SERVER + PHASE_DEADLINES_MS.PROVISIONING);
     expect(heartbeatIntervalMs({ deadlineScale: 1 })).toBe(15_000);
     expect(heartbeatIntervalMs({ deadlineScale: 0.0001 })).toBe(100);
   });

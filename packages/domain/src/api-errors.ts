@@ -17,6 +17,7 @@ export const API_ERROR_CODES = {
   QUERY_TOO_COMPLEX: 'The query exceeds a depth, alias, cost or token limit; ask for less in one request.',
   BAD_REQUEST: 'The request is not a valid GraphQL request (syntax, unknown field, wrong variable type, malformed body or too large a body).',
   RATE_LIMITED: 'Too many requests or open subscriptions for this API token (or /agent calls from this address); retry after `extensions.retryAfterSeconds` (HTTP: the Retry-After header).',
+  UNAVAILABLE: 'Hangar cannot serve this right now (its database is down, restarting or saturated); nothing was changed unless a later read shows it: retry after `extensions.retryAfterSeconds` (HTTP 503, Retry-After).',
   INTERNAL_SERVER_ERROR: 'Hangar failed unexpectedly; the request id in the logs has the details.',
 } as const;
 

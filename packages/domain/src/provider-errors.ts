@@ -128,6 +128,11 @@ export const PROVIDER_ERRORS = {
     meaning: 'No connection to the provider API could be made (connection refused, host or network unreachable).',
     hint: 'Check the API endpoint of the connection and the network/firewall between Hangar and the provider.',
   },
+  PROVIDER_ENDPOINT_NOT_ALLOWED: {
+    retryable: false,
+    meaning: "The connection's API endpoint is not on Hangar's allow-list (it was stored before the operator narrowed HANGAR_PROVIDER_ENDPOINTS); nothing was sent to it.",
+    hint: "Create the connection again with the provider's public API endpoint, or ask the operator to add the endpoint to HANGAR_PROVIDER_ENDPOINTS.",
+  },
   PROVIDER_TLS_ERROR: {
     retryable: false,
     meaning: 'The TLS connection to the provider failed (bad or untrusted certificate, protocol mismatch).',

@@ -175,6 +175,9 @@ describe('reachability', () => {
       produced.add(mapHetznerTransportError(thrown).info.code);
     }
     produced.add(codeForActionError('not_a_known_code'));
+    // Produced before any request, by core's allow-list re-check of a stored connection
+    // (packages/core/src/provider-connections.ts; packages/core/test/acquisition-faults.test.ts).
+    produced.add('PROVIDER_ENDPOINT_NOT_ALLOWED');
     expect([...produced].sort()).toEqual([...PROVIDER_ERROR_CODES].sort());
   });
 

@@ -12,6 +12,7 @@ import { paging } from './pagination.ts';
 import { ALTERNATIVES_DESCRIPTION, PlacementInput } from './placement-input.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 import { archiveNode, canRelease, cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
+import { getConnection } from '@hangar/core/provider-connections';
 import type { AuthenticatedContext } from '../context.ts';
 
 /** Longest `nameContains` filter: longer than any node name (63) means nothing can match. */
@@ -300,10 +301,13 @@ builder.subscriptionField('nodeChanged', (t) =>
     type: NodeRef,
     description:
       'Any node of your organization (matching `filter`) whose timeline got a new event: its current state, for list views. ' +
-      'Changes that come faster than you read are merged into one. Subscribe first, then query `nodes`, to miss nothing.',
+      'Changes that come faster than you read are merged into one. Subscribe first, then query `nodes`, to miss nothing. ' +
+      'NOT_FOUND (at once) when filter.providerConnectionId is not a connection of your organization.',
     args: { filter: t.arg({ type: NodeChangedFilter, required: false }) },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       const organizationId = ctx.principal.organizationId;
+      // A connection you cannot see is NOT_FOUND at once (as for node(id) and nodeEvents), not a stream that stays silent.
+      if (args.filter?.providerConnectionId) await getConnection(ctx.deps, organizationId, args.filter.providerConnectionId, { select: { id: true } });
       // Archived nodes too: a list view learns that a node it shows was archived (archivedAt set).
       const { archivedAt: _archived, ...where } = nodeWhere(organizationId, { providerConnectionId: args.filter?.providerConnectionId, phase: args.filter?.phase });
       return openChangeStream({

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
+import { noteText } from '@hangar/domain/secret-registry';
 
 /** A child that prints no ready line in this long is hung (a guard, not a speed check: a loaded 2-core machine takes seconds). */
 const READY_TIMEOUT_MS = 120_000;
@@ -55,6 +56,7 @@ export async function startProcess(entry: string, env: Record<string, string>, r
     }, READY_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
+      noteText(`child ${path.basename(entry)}`, chunk.toString());
       const line = output.split('\n').find((candidate) => candidate.startsWith(readyMarker));
       if (line !== undefined) {
         clearTimeout(timer);

@@ -3,6 +3,7 @@
  * that kill workers with SIGKILL), and waits until it works its queues.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { noteText } from '@hangar/domain/secret-registry';
 import { fileURLToPath } from 'node:url';
 import type { AcquisitionEnv } from '../../../../packages/core/test/support/acquisition-env.ts';
 
@@ -21,6 +22,8 @@ export async function startWorkerProcess(env: AcquisitionEnv, secretKey: Buffer)
       HANGAR_PUBLIC_URL: env.deps.config.publicUrl,
       HANGAR_DEADLINE_SCALE: String(env.deps.config.deadlineScale),
       HANGAR_LOG_FORMAT: 'json',
+      // The worker re-checks every stored connection's endpoint against its own allow-list.
+      HANGAR_PROVIDER_ENDPOINTS: env.deps.config.providerEndpoints.join(','),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -30,6 +33,7 @@ export async function startWorkerProcess(env: AcquisitionEnv, secretKey: Buffer)
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      noteText('child worker-process', chunk.toString());
       if (output.includes(WORKER_READY)) resolve();
     };
     child.stdout?.on('data', onData);

@@ -17,6 +17,15 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** Called with a test database's URL just before it is dropped (the suite's secret scan reads it then). */
+export type BeforeDropHook = (url: string) => Promise<void>;
+const beforeDropHooks: BeforeDropHook[] = [];
+
+/** Runs `hook` on every test database of this file just before it is dropped. */
+export function onBeforeDrop(hook: BeforeDropHook): void {
+  beforeDropHooks.push(hook);
+}
+
 /** A migrated database of its own for one test file, copied from the run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
@@ -33,6 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     db,
     async drop() {
       await db.$disconnect();
+      for (const hook of beforeDropHooks) await hook(url);
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
