@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@hangar/db/client';
 import { createJobQueue } from '@hangar/core/job-queue';
+import { NODE_WORK_OPTIONS } from '@hangar/core/node-jobs';
 import { createLogger } from '@hangar/core/logger';
 import { startProcess } from '../test/support/child-process.ts';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
+import { NODE_PROVISION_CONCURRENCY } from '../../worker/src/jobs/node-provision.ts';
 import { SECRET_KEY, startApiProcess } from './bench-processes.ts';
 import { loadAverage, met, percentile, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
 
@@ -14,9 +16,10 @@ import { loadAverage, met, percentile, round2, seedNodes, size, startBenchPostgr
  * machines call home to the API). NODES createNode mutations are sent back to back
  * (CREATE_CONCURRENCY in flight); value: NODES / (last READY − first create) per minute. Also enqueue → first phase
  * after QUEUED (the VALIDATING event's `at` minus the QUEUED event's), p50 and p99.
- * Baseline, in the same run: no-op pg-boss jobs per minute (createJobQueue's settings, one
- * `work()` with its defaults, NODES jobs sent at once). Goals: ≥ 6,000 a minute; first phase
- * p50 ≤ 50 ms, p99 ≤ 2 s. Issue 13 owns the worker's pick-up settings: this only measures them.
+ * Baseline, in the same run: no-op pg-boss jobs per minute with the worker's own pick-up
+ * settings (createJobQueue, a queue with NOTIFY, node-jobs.ts NODE_WORK_OPTIONS and
+ * node_provision's localConcurrency; NODES jobs sent at once): what the queue alone allows.
+ * Goals: ≥ 6,000 a minute; first phase p50 ≤ 50 ms, p99 ≤ 2 s.
  *   node apps/api/bench/acquire.bench.ts
  * Exits 1 when a node does not reach READY within DONE_TIMEOUT_MS.
  */
@@ -47,11 +50,11 @@ try {
   const boss = createJobQueue(postgres.url, log);
   await boss.start();
   stops.push(() => boss.stop({ graceful: false, timeout: 2_000 }));
-  await boss.createQueue('bench_noop');
+  await boss.createQueue('bench_noop', { notify: true });
   let worked = 0;
   let allWorked: (() => void) | undefined;
   const noopDone = new Promise<void>((resolve) => { allWorked = resolve; });
-  await boss.work('bench_noop', async (jobs) => {
+  await boss.work('bench_noop', { ...NODE_WORK_OPTIONS, localConcurrency: NODE_PROVISION_CONCURRENCY }, async (jobs) => {
     worked += jobs.length;
     if (worked >= NODES) allWorked?.();
   });
