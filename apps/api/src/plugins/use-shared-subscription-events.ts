@@ -15,8 +15,11 @@ import type { GraphQLContext } from '../context.ts';
  * then goes through its own error masking and its own socket).
  *
  * What a selection resolves to depends on the row, the document, the variables and the caller's
- * organization (every resolver scopes by `principal.organizationId`), so those are the key; the
- * cache entry lives as long as the row object does (a WeakMap on it).
+ * organization (every resolver scopes by `principal.organizationId`), so those are the key. The
+ * results of an event are kept SHARE_WINDOW_MS after its first execution, then dropped (a
+ * subscriber that takes the event later executes it again): a node's window of rows lives
+ * long, and subscribers resuming with different `after`s have different keys, so keeping them
+ * as long as the row would grow with subscribers × rows.
  *
  * The rest follows graphql-js's `subscribe` (what the spec calls MapSourceToResponseEvent),
  * with two differences: the per-event execution gets no abort signal (it may serve several
@@ -31,7 +34,9 @@ export function useSharedSubscriptionEvents(): Plugin {
   };
 }
 
-/** The results of one event (a row object), by sharing key. */
+/** How long the results of one event are kept for its other subscribers. */
+export const SHARE_WINDOW_MS = 2_000;
+/** The results of one event (a row object), by sharing key; dropped SHARE_WINDOW_MS after the first. */
 const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
 /** A small id per parsed document (Yoga's parser cache returns one object per query text). */
 const documentIds = new WeakMap<DocumentNode, number>();
@@ -73,6 +78,8 @@ async function subscribeSharingEvents(args: ExecutionArgs): Promise<AsyncIterabl
       if (!byKey) {
         byKey = new Map();
         resultsByEvent.set(payload, byKey);
+        // One timer per event (not per subscriber); it does not keep the process alive.
+        setTimeout(() => resultsByEvent.delete(payload), SHARE_WINDOW_MS).unref();
       }
       let result = byKey.get(key);
       if (!result) {
