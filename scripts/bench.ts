@@ -22,8 +22,26 @@ const results: unknown[] = [];
 let failed = 0;
 const loadAtStart = os.loadavg();
 const started = new Date();
+const startedAt = performance.now();
+const cpuAtStart = childrenCpuSeconds();
+/**
+ * CPU seconds used so far by this process's waited-for children and their descendants
+ * (/proc/self/stat utime of children + stime of children): what a benchmark costs whatever the
+ * machine's load, which stretches only its wall time. 0 where /proc is missing.
+ */
+function childrenCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Fields 16 and 17 of stat(5) (cutime, cstime), in clock ticks (100 per second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
 for (const file of files) {
   process.stderr.write(`bench: ${file}${quick ? ' (quick)' : ''}\n`);
+  const fileStartedAt = performance.now();
+  const cpuBefore = childrenCpuSeconds();
   try {
     const output = execFileSync(process.execPath, [file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(quick ? { BENCH_QUICK: '1' } : {}) } });
     const line = output.trim().split('\n').at(-1) ?? '';
@@ -33,6 +51,7 @@ for (const file of files) {
     failed += 1;
     console.error(`bench: ${file} failed: ${(error as Error).message.split('\n')[0]}`);
   }
+  process.stderr.write(`bench: ${file} took ${((performance.now() - fileStartedAt) / 1000).toFixed(1)} s, ${(childrenCpuSeconds() - cpuBefore).toFixed(1)} CPU s, load ${os.loadavg()[0]?.toFixed(2)}\n`);
 }
 /** Writes bench/results/latest.json; a run of some files (filters) replaces only their lines in it. */
 function writeLatest(): void {
@@ -61,5 +80,5 @@ function writeLatest(): void {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 if (!quick) writeLatest();
-process.stderr.write(`bench: ${results.length} result(s), ${failed} failed${quick ? ' (quick: no goal judged)' : '; written to bench/results/latest.json, record them in docs/benchmarks.md'}\n`);
+process.stderr.write(`bench: ${results.length} result(s), ${failed} failed in ${((performance.now() - startedAt) / 1000).toFixed(1)} s (${(childrenCpuSeconds() - cpuAtStart).toFixed(1)} CPU s; load ${loadAtStart[0]?.toFixed(2)} at start, ${os.loadavg()[0]?.toFixed(2)} at end)${quick ? ' (quick: no goal judged)' : '; written to bench/results/latest.json, record them in docs/benchmarks.md'}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -2,7 +2,8 @@
 # `npm test`: every check, in order. The same command runs in CI (.ci/run). Every step runs even
 # when an earlier one failed; the run always ends with the plain line CI reads,
 # `N passed, N failed, N skipped`: the suite's test counts, plus one each for the smoke test and
-# the reduced chaos run when they pass, plus one failure for every other step that failed (named just above the line). Exits 1 on any failure.
+# the reduced chaos run and the quick benchmarks when they pass, plus one failure for every other
+# step that failed (named just above the line). Exits 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 node scripts/check-node.cjs || exit 1
@@ -11,7 +12,7 @@ export CHECKPOINT_DISABLE=1 TURBO_TELEMETRY_DISABLED=1
 results=$(mktemp -t hangar-vitest-XXXXXX.json)
 trap 'rm -f "$results"' EXIT
 failed_steps=()
-# Steps that count as one test each (the smoke test, the chaos run): how many passed.
+# Steps that count as one test each (the smoke test, the chaos run, the quick benchmarks): how many passed.
 counted_passed=0
 
 # run NAME COMMAND...: prints a header, runs the command, records NAME when it fails.
@@ -31,6 +32,10 @@ run "smoke: node acquisition against a running stack" bash scripts/smoke-node-ac
 # are SIGKILLed and restarted; every bad figure must be zero. ~45 s on a loaded 2-core machine.
 run "chaos: acquisitions while workers, the API and Postgres are killed (reduced run)" \
   node scripts/chaos.ts --nodes 10 --kills 2 --seed 1 --deadline-scale 0.2 && counted_passed=$((counted_passed + 1))
+# Every benchmark, briefly (docs/benchmarks.md): fails only when what one measures breaks (a lost or
+# duplicated event, a process that does not start), never on a goal; about a minute on an idle
+# machine. The timeout only bounds a hang on a very busy one.
+run "bench --quick: every benchmark still runs" timeout 900 npm run --silent bench -- --quick && counted_passed=$((counted_passed + 1))
 
 # The suite's own failures are already in its counts; any other failed step counts as one.
 # A suite that died before writing its report counts as one failure with no tests.

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@hangar/db/client';
 import { createJobQueue } from '@hangar/core/job-queue';
+import { NODE_WORK_OPTIONS } from '@hangar/core/node-jobs';
 import { createLogger } from '@hangar/core/logger';
 import { startProcess } from '../test/support/child-process.ts';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
+import { NODE_PROVISION_CONCURRENCY } from '../../worker/src/jobs/node-provision.ts';
 import { SECRET_KEY, startApiProcess } from './bench-processes.ts';
-import { loadAverage, met, percentile, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
+import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
 
 /**
  * acquire.throughput: acquisitions per minute from createNode to READY through pg-boss, with
@@ -14,11 +16,14 @@ import { loadAverage, met, percentile, round2, seedNodes, size, startBenchPostgr
  * machines call home to the API). NODES createNode mutations are sent back to back
  * (CREATE_CONCURRENCY in flight); value: NODES / (last READY − first create) per minute. Also enqueue → first phase
  * after QUEUED (the VALIDATING event's `at` minus the QUEUED event's), p50 and p99.
- * Baseline, in the same run: no-op pg-boss jobs per minute (createJobQueue's settings, one
- * `work()` with its defaults, NODES jobs sent at once). Goals: ≥ 6,000 a minute; first phase
- * p50 ≤ 50 ms, p99 ≤ 2 s. Issue 13 owns the worker's pick-up settings: this only measures them.
+ * Baseline, in the same run: no-op pg-boss jobs per minute with the worker's own pick-up
+ * settings (createJobQueue, a queue with NOTIFY, node-jobs.ts NODE_WORK_OPTIONS and
+ * node_provision's localConcurrency; NODES jobs sent at once): what the queue alone allows.
+ * Goals: ≥ 6,000 a minute; first phase p50 ≤ 50 ms, p99 ≤ 2 s.
  *   node apps/api/bench/acquire.bench.ts
- * Exits 1 when a node does not reach READY within DONE_TIMEOUT_MS.
+ * Exits 1 when a node FAILED or was CANCELLED, or (under --quick) is not READY within
+ * DONE_TIMEOUT_MS; in a full run nodes still on their way then are reported (`ready` < `nodes`,
+ * the rate of those READY so far, goal not met).
  */
 const NODES = size('BENCH_NODES', 500, 5);
 /**
@@ -47,11 +52,11 @@ try {
   const boss = createJobQueue(postgres.url, log);
   await boss.start();
   stops.push(() => boss.stop({ graceful: false, timeout: 2_000 }));
-  await boss.createQueue('bench_noop');
+  await boss.createQueue('bench_noop', { notify: true });
   let worked = 0;
   let allWorked: (() => void) | undefined;
   const noopDone = new Promise<void>((resolve) => { allWorked = resolve; });
-  await boss.work('bench_noop', async (jobs) => {
+  await boss.work('bench_noop', { ...NODE_WORK_OPTIONS, localConcurrency: NODE_PROVISION_CONCURRENCY }, async (jobs) => {
     worked += jobs.length;
     if (worked >= NODES) allWorked?.();
   });
@@ -87,16 +92,24 @@ try {
   }));
   const acceptedMs = Date.now() - started;
   // A benchmark may poll: how many are READY (or stuck in a resting phase that is not READY).
+  // Under --quick every node must get there (the path works); in a full run slow is a measurement,
+  // not a failure: after DONE_TIMEOUT_MS the rate so far is reported (goal not met).
+  let ready = 0;
   for (;;) {
     const phases = await db.node.groupBy({ by: ['phase'], _count: true });
     const count = (phase: string) => phases.find((one) => one.phase === phase)?._count ?? 0;
     if (count('FAILED') + count('CANCELLED') > 0) throw new Error(`${count('FAILED')} nodes FAILED, ${count('CANCELLED')} CANCELLED`);
-    if (count('READY') === NODES) break;
-    if (Date.now() - started > DONE_TIMEOUT_MS) throw new Error(`${count('READY')} of ${NODES} READY after ${DONE_TIMEOUT_MS} ms`);
+    ready = count('READY');
+    if (ready === NODES) break;
+    if (Date.now() - started > DONE_TIMEOUT_MS) {
+      if (QUICK) throw new Error(`${ready} of ${NODES} READY after ${DONE_TIMEOUT_MS} ms`);
+      console.error(`only ${ready} of ${NODES} READY after ${DONE_TIMEOUT_MS} ms: reporting the rate so far`);
+      break;
+    }
     await sleep(250);
   }
   const lastReady = await db.node.aggregate({ _max: { readyAt: true } });
-  const value = (NODES / ((lastReady._max.readyAt?.getTime() ?? Date.now()) - started)) * 60_000;
+  const value = ready === 0 ? 0 : (ready / ((lastReady._max.readyAt?.getTime() ?? Date.now()) - started)) * 60_000;
   const firstPhase = await db.$queryRaw<Array<{ ms: number }>>`
     SELECT EXTRACT(EPOCH FROM (v."at" - q."at")) * 1000 AS ms
     FROM "AcquisitionEvent" q JOIN "AcquisitionEvent" v ON v."nodeId" = q."nodeId" AND v."phase" = 'VALIDATING' AND v."kind" = 'PHASE_ENTERED'
@@ -109,11 +122,12 @@ try {
     ratio: round2(value / baseline),
     unit: 'acquisitions/min to READY',
     nodes: NODES,
+    ready,
     acceptedMs,
     firstPhaseP50Ms: round2(percentile(waits, 50)),
     firstPhaseP99Ms: round2(percentile(waits, 99)),
     goal: '>= 6,000 a minute; enqueue -> first phase p50 <= 50 ms, p99 <= 2 s',
-    met: met(value >= 6_000 && percentile(waits, 50) <= 50 && percentile(waits, 99) <= 2_000),
+    met: met(ready === NODES && value >= 6_000 && percentile(waits, 50) <= 50 && percentile(waits, 99) <= 2_000),
     loadAverage: loadAverage(),
   };
   console.error(`no-op pg-boss ${result.baseline}/min; ${NODES} acquisitions accepted in ${acceptedMs} ms, ${result.value}/min to READY; first phase p50 ${result.firstPhaseP50Ms} p99 ${result.firstPhaseP99Ms} ms`);

@@ -16,7 +16,8 @@ import { freePort } from '@hangar/db/testing/free-port';
  * Prints one line last: {"name":"api.start","value":<first start ms>,"baseline":<ms>,"ratio":..,
  * "reuseMs":..,"reuseRatio":..,...}. Exits 1 when a start fails, times out or exits non-zero.
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** `npm run bench -- --quick` (BENCH_QUICK=1): one round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (process.env.BENCH_QUICK === '1' ? 1 : 3));
 /** A start that has not printed the line by then counts as failed (the run stops there). */
 const START_TIMEOUT_MS = 60_000;
 /** After SIGINT, how long a clean stop may take before the process is killed (and the run fails). */
@@ -148,6 +149,7 @@ try {
     firstStopMs: round1(median(first.map((one) => one.stopMs))),
     reuseStopMs: round1(median(second.map((one) => one.stopMs))),
     rounds: ROUNDS,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   }));
 } catch (error) {
   console.error(`FAIL: ${(error as Error).message}`);

@@ -21,6 +21,7 @@ import { createRevokedTokenCloser } from './revoked-token-closer.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { AGENT_PATH_PREFIX, handleAgentRequest } from './agent-routes.ts';
 import { useRateLimit, type RateLimitServerContext } from './plugins/use-rate-limit.ts';
+import { useSharedSubscriptionEvents } from './plugins/use-shared-subscription-events.ts';
 import { callerKey, createRateLimiter } from './rate-limits.ts';
 
 /** Limits on one operation (graphql-armor). A depth of 12 fits every real query of the web app. */
@@ -115,6 +116,7 @@ export function buildApp(options: AppOptions): App {
         blockFieldSuggestion: { enabled: false },
       }),
       validationCodes,
+      useSharedSubscriptionEvents(),
     ],
     context: async ({ request, requestId, connectionPrincipal, trackStream }) => {
       const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));

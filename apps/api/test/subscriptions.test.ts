@@ -327,6 +327,40 @@ describe('nodeChanged and providerConnectionChanged', () => {
     dispose();
   });
 
+  it('nodeChanged with and without a filter at once: each subscriber gets what its own filter selects (one shared reader)', async () => {
+    const client = wsClient(api.token);
+    const filteredConnection = await createConnectionRow(api.testDb.db, api.organizationId, 'filtered-first');
+    type Seen = Array<{ id: string; phase: string }>;
+    const filtered: Seen = [];
+    const everything: Seen = [];
+    const push = (into: Seen) => (result: { data?: unknown }) => into.push((result.data as { nodeChanged: { id: string; phase: string } }).nodeChanged);
+    // The filtered subscription opens first, so it starts the organization's shared reader.
+    const disposeFiltered = client.subscribe(
+      { query: 'subscription($filter: NodeChangedFilter) { nodeChanged(filter: $filter) { id phase } }', variables: { filter: { providerConnectionId: filteredConnection } } },
+      { next: push(filtered), error: () => undefined, complete: () => undefined },
+    );
+    const canary = await createNodeRow(api.testDb.db, api.organizationId, filteredConnection);
+    await appendStep(api.testDb.db, canary, enter('QUEUED'));
+    await expect.poll(async () => {
+      await appendStep(api.testDb.db, canary, enter('VALIDATING'));
+      return filtered.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
+    const disposeEverything = client.subscribe({ query: 'subscription { nodeChanged { id phase } }' }, { next: push(everything), error: () => undefined, complete: () => undefined });
+    const outside = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await appendStep(api.testDb.db, outside, enter('QUEUED'));
+    // Outside the first subscriber's filter, and still sent to the unfiltered one.
+    await expect.poll(async () => {
+      await appendStep(api.testDb.db, outside, enter('VALIDATING'));
+      return everything.some((node) => node.id === outside);
+    }, { timeout: 60_000 }).toBe(true);
+    const inside = await createNodeRow(api.testDb.db, api.organizationId, filteredConnection);
+    await appendStep(api.testDb.db, inside, enter('QUEUED'));
+    await expect.poll(() => filtered.some((node) => node.id === inside) && everything.some((node) => node.id === inside), { timeout: 60_000 }).toBe(true);
+    expect(filtered.some((node) => node.id === outside)).toBe(false);
+    disposeFiltered();
+    disposeEverything();
+  });
+
   it('streams a provider connection’s new credential status', async () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; credentialStatus: string }> = [];

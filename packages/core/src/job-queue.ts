@@ -8,6 +8,12 @@ import type { Logger } from './logger.ts';
  * refreshes queue statistics, cheap at Hangar's queue sizes.
  */
 export const SUPERVISE_INTERVAL_SECONDS = 2;
+/**
+ * How often each pg-boss instance refreshes its cached queue statistics (pg-boss default: 60 s).
+ * Workers read the ready count from it to keep fetching while a backlog lasts
+ * (node-jobs.ts NODE_WORK_OPTIONS); one small query per interval.
+ */
+export const QUEUE_STATS_INTERVAL_SECONDS = 2;
 
 /**
  * The one way Hangar builds its pg-boss instance (launcher, worker processes, tests): schema
@@ -22,6 +28,7 @@ export function createJobQueue(databaseUrl: string, log: Logger): PgBoss {
     useListenNotify: true,
     superviseIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
     monitorIntervalSeconds: SUPERVISE_INTERVAL_SECONDS,
+    queueCacheIntervalSeconds: QUEUE_STATS_INTERVAL_SECONDS,
   });
   boss.on('error', (error) => log.error({ err: error }, 'pg-boss error'));
   return boss;

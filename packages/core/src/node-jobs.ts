@@ -76,11 +76,20 @@ const NODE_QUEUE_OPTIONS: Omit<Queue, 'name'> = {
   notify: true,
 };
 
-/** How a worker process works a node queue (with its own localConcurrency). */
+/**
+ * How a worker process works a node queue (with its own localConcurrency). Each of its workers
+ * takes one job per fetch; after a job it waits out the rest of the poll interval unless a NOTIFY
+ * came meanwhile, so a backlog (500 createNode at once; follow-up jobs of machines that booted,
+ * which NOTIFY does not announce) drained at localConcurrency jobs per poll interval.
+ * `burstWhenReadyExceeds: 1` (its minimum) makes a worker that just got a job fetch the next one at once while
+ * the queue's cached statistics (job-queue.ts QUEUE_STATS_INTERVAL_SECONDS) still show more than one ready;
+ * the first empty fetch ends that.
+ */
 export const NODE_WORK_OPTIONS: WorkOptions = {
   pollingIntervalSeconds: NODE_JOB_POLL_SECONDS,
   notifyPollingIntervalSeconds: NODE_JOB_POLL_SECONDS,
   heartbeatRefreshSeconds: NODE_JOB_HEARTBEAT_REFRESH_SECONDS,
+  burstWhenReadyExceeds: 1,
 };
 
 /** The options a node queue is created with (the worker's job definitions use them too). */

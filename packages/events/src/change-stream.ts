@@ -18,10 +18,15 @@ export interface ChangeStreamOptions<T extends TopicName, Row extends { id: stri
   key: string;
   /** The id of the changed row named by a notice. */
   idOf(notice: TopicNotice<T>): string;
-  /** Reads the current rows for these ids, scoped to the caller; ids it cannot see are left out. */
+  /**
+   * Reads the current rows for these ids, scoped by the key only (every stream of the key shares
+   * one reader and the first stream's loaders); ids outside the key are left out.
+   */
   loadByIds(ids: string[]): Promise<Row[]>;
-  /** Reads the caller's rows changed since a moment (used after a reconnect). */
+  /** Reads the key's rows changed since a moment (used after a reconnect), scoped like loadByIds. */
   loadChangedSince(since: Date): Promise<Row[]>;
+  /** This stream's own filter on the rows read (e.g. nodeChanged's `filter`); default: every row. */
+  accept?(row: Row): boolean;
 }
 
 /**
@@ -29,15 +34,18 @@ export interface ChangeStreamOptions<T extends TopicName, Row extends { id: stri
  * Exists while at least one stream does.
  */
 interface SharedChanges<Row> {
-  /** Each stream's rows not yet taken, by id, in the order they first changed; and its wake. */
-  followers: Set<{ rows: Map<string, Row>; wake: WakeSignal }>;
+  /** Each stream's rows not yet taken, by id, in the order they first changed; its wake and filter. */
+  followers: Set<{ rows: Map<string, Row>; wake: WakeSignal; accept?: (row: Row) => boolean }>;
   /** Set when the reader failed: every stream ends with this error. */
   failure?: { error: unknown };
   stop(): void;
 }
 
-/** The followed (topic, key) pairs of each event target (one per process). */
-const shared = new WeakMap<object, Map<string, SharedChanges<{ id: string }>>>();
+/**
+ * The followed (topic, key) pairs of each event target (one per process). Each value is the
+ * SharedChanges<Row> of that pair's own Row type (a stream's `accept` makes Row invariant).
+ */
+const shared = new WeakMap<object, Map<string, unknown>>();
 
 function startSharedReader<T extends TopicName, Row extends { id: string }>(options: ChangeStreamOptions<T, Row>, onFailure: (error: unknown) => void): SharedChanges<Row> {
   const wake = createWakeSignal();
@@ -81,8 +89,13 @@ function startSharedReader<T extends TopicName, Row extends { id: string }>(opti
         const ordered = [...ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined), ...[...byId.values()].filter((row) => !notified.has(row.id))];
         for (const follower of changes.followers) {
           // A row that changed again before this stream took it keeps its place, with its latest state.
-          for (const row of ordered) follower.rows.set(row.id, row);
-          follower.wake.notify();
+          let added = false;
+          for (const row of ordered) {
+            if (follower.accept && !follower.accept(row)) continue;
+            follower.rows.set(row.id, row);
+            added = true;
+          }
+          if (added) follower.wake.notify();
         }
       }
     } catch (error) {
@@ -102,7 +115,9 @@ function startSharedReader<T extends TopicName, Row extends { id: string }>(opti
  * All streams of one (topic, key) in a process (per event target) share one listener and one
  * reader: each change is read once, whatever the number of streams, with the loaders of the
  * stream that started the reader. Their loaders must therefore read the same rows (they are
- * scoped by the key, e.g. the organization). The reader stops when the last stream ends.
+ * scoped by the key, e.g. the organization, never by one stream's filter: that is `accept`).
+ * Every stream is handed the same row objects (so a caller may share work per row, e.g. one
+ * GraphQL execution per selection). The reader stops when the last stream ends.
  *
  * The stream listens before it returns: a change committed after this call resolves is seen.
  */
@@ -124,10 +139,10 @@ export function openChangeStream<T extends TopicName, Row extends { id: string }
       for (const follower of started.followers) follower.wake.notify();
     });
     changes = started;
-    routes.set(route, started as SharedChanges<{ id: string }>);
+    routes.set(route, started);
   }
   const current = changes;
-  const follower = { rows: new Map<string, Row>(), wake: createWakeSignal() };
+  const follower = { rows: new Map<string, Row>(), wake: createWakeSignal(), accept: options.accept };
   current.followers.add(follower);
 
   async function* run(signal: AbortSignal): AsyncGenerator<Row, void, undefined> {

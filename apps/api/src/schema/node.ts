@@ -308,15 +308,18 @@ builder.subscriptionField('nodeChanged', (t) =>
       const organizationId = ctx.principal.organizationId;
       // A connection you cannot see is NOT_FOUND at once (as for node(id) and nodeEvents), not a stream that stays silent.
       if (args.filter?.providerConnectionId) await getConnection(ctx.deps, organizationId, args.filter.providerConnectionId, { select: { id: true } });
-      // Archived nodes too: a list view learns that a node it shows was archived (archivedAt set).
-      const { archivedAt: _archived, ...where } = nodeWhere(organizationId, { providerConnectionId: args.filter?.providerConnectionId, phase: args.filter?.phase });
+      // One reader per organization serves every subscriber of it: it reads the organization's
+      // changed nodes, and each subscription keeps those matching its own filter.
+      const connectionId = args.filter?.providerConnectionId == null ? undefined : String(args.filter.providerConnectionId);
+      const phases = args.filter?.phase?.length ? new Set<string>(args.filter.phase) : undefined;
       return openChangeStream({
         events: ctx.events,
         topic: 'organizationNodes',
         key: organizationId,
         idOf: (notice) => notice.nodeId,
-        loadByIds: (ids) => ctx.db.node.findMany({ where: { ...where, id: { in: ids } } }),
-        loadChangedSince: (since) => ctx.db.node.findMany({ where: { ...where, updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } }),
+        loadByIds: (ids) => ctx.db.node.findMany({ where: { organizationId, id: { in: ids } } }),
+        loadChangedSince: (since) => ctx.db.node.findMany({ where: { organizationId, updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } }),
+        accept: (node) => (connectionId === undefined || node.providerConnectionId === connectionId) && (phases === undefined || phases.has(node.phase)),
       });
     },
     resolve: (node) => node,

@@ -1,0 +1,95 @@
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from '../context.ts';
+
+/**
+ * One execution of a subscription's selection per event, shared by every subscriber that would
+ * get the same answer: same organization, same document, operation and variables.
+ *
+ * The event streams behind `nodeEvents`, `nodeChanged` and `providerConnectionChanged` hand the
+ * same row object to every stream of a node or organization (packages/core node-event-stream.ts,
+ * packages/events change-stream.ts). Executing the selection on it once per subscriber was most of
+ * a fan-out's CPU (1,000 `nodeChanged` subscribers: 1,000 executions of one selection on one row,
+ * all on the event loop that also answers the mutations). Here the first subscriber to take an
+ * event executes it and the others take a shallow copy of that result (each subscriber's copy
+ * then goes through its own error masking and its own socket).
+ *
+ * What a selection resolves to depends on the row, the document, the variables and the caller's
+ * organization (every resolver scopes by `principal.organizationId`), so those are the key. The
+ * results of an event are kept SHARE_WINDOW_MS after its first execution, then dropped (a
+ * subscriber that takes the event later executes it again): a node's window of rows lives
+ * long, and subscribers resuming with different `after`s have different keys, so keeping them
+ * as long as the row would grow with subscribers × rows.
+ *
+ * The rest follows graphql-js's `subscribe` (what the spec calls MapSourceToResponseEvent),
+ * with two differences: the per-event execution gets no abort signal (it may serve several
+ * subscribers), and an error thrown by the source stream is located at the operation, as
+ * @graphql-tools/executor (Yoga's default) does.
+ */
+export function useSharedSubscriptionEvents(): Plugin {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribeSharingEvents as never);
+    },
+  };
+}
+
+/** How long the results of one event are kept for its other subscribers. */
+export const SHARE_WINDOW_MS = 2_000;
+/** The results of one event (a row object), by sharing key; dropped SHARE_WINDOW_MS after the first. */
+const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+/** A small id per parsed document (Yoga's parser cache returns one object per query text). */
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+
+/** Which subscribers get the same result; undefined when the caller is anonymous (never shared). */
+function sharingKey(args: ExecutionArgs): string | undefined {
+  const organizationId = (args.contextValue as Partial<GraphQLContext> | undefined)?.principal?.organizationId;
+  if (!organizationId) return undefined;
+  let documentId = documentIds.get(args.document);
+  if (documentId === undefined) {
+    nextDocumentId += 1;
+    documentId = nextDocumentId;
+    documentIds.set(args.document, documentId);
+  }
+  return `${organizationId}\n${documentId}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+}
+
+async function subscribeSharingEvents(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const operation = getOperationAST(args.document, args.operationName);
+  const located = (error: Error): GraphQLError => new GraphQLError(error.message, { originalError: error, nodes: operation ? [operation] : undefined });
+  let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+  try {
+    source = await createSourceEventStream(args);
+  } catch (error) {
+    // graphql-js re-throws what it takes for a located GraphQLError, and HangarError has a `path`
+    // (its input field): answer it as an error result, as @graphql-tools/executor does.
+    if (error instanceof GraphQLError) return { errors: [error] };
+    return { errors: [located(error as Error)] };
+  }
+  if (!isAsyncIterable(source)) return source as ExecutionResult;
+  const key = sharingKey(args);
+  const executeOn = (payload: unknown): Promise<ExecutionResult> | ExecutionResult => execute({ ...args, rootValue: payload });
+  return mapAsyncIterator(
+    source,
+    async (payload: unknown): Promise<ExecutionResult> => {
+      if (key === undefined || payload === null || typeof payload !== 'object') return executeOn(payload);
+      let byKey = resultsByEvent.get(payload);
+      if (!byKey) {
+        byKey = new Map();
+        resultsByEvent.set(payload, byKey);
+        // One timer per event (not per subscriber); it does not keep the process alive.
+        setTimeout(() => resultsByEvent.delete(payload), SHARE_WINDOW_MS).unref();
+      }
+      let result = byKey.get(key);
+      if (!result) {
+        result = executeOn(payload);
+        byKey.set(key, result);
+      }
+      return { ...(await result) };
+    },
+    (error: Error) => {
+      throw located(error);
+    },
+  );
+}
