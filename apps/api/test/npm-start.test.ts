@@ -31,14 +31,16 @@ async function start(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, DATABASE_URL: '', HANGAR_LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  // Running once it says so (however long a busy machine takes: the test's timeout is the guard);
+  // an exit before that fails the test with everything it printed.
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not running after 30 s:\n${output}`)), 30_000);
-    const check = setInterval(() => {
-      if (output.includes('Press Ctrl-C to stop.')) { clearInterval(check); clearTimeout(timer); resolve(); }
-      if (child.exitCode !== null) { clearInterval(check); clearTimeout(timer); reject(new Error(`exited early:\n${output}`)); }
-    }, 25);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) resolve();
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', () => reject(new Error(`exited early:\n${output}`)));
   });
   return { child, output: () => output };
 }
@@ -98,7 +100,7 @@ describe('npm start', () => {
     expect(second.output()).not.toContain(', new)');
     expect(await stop(second)).toBe(0);
     expect(await portOpen(port)).toBe(false);
-  }, 90_000);
+  }, 300_000);
 
   it('refuses, in one line naming the variable, a worker without HANGAR_PUBLIC_URL and a malformed setting', async () => {
     for (const [env, line] of [
@@ -162,8 +164,9 @@ describe('npm start', () => {
       expect(connection.credentialStatus).toBe('VALID');
       const acquired = await gql('mutation($input: CreateNodeInput!) { createNode(input: $input) { ... on CreateNodePayload { node { id phase } } ... on Error { code message } } }', { input: { providerConnectionId: connection.id, name: 'split-roles', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' } });
       const node = acquired.createNode!.node as { id: string; phase: string };
+      // The node's real state, polled until it settles (the test's timeout is the only guard).
       let phase = node.phase;
-      for (let i = 0; i < 200 && phase !== 'READY' && phase !== 'FAILED'; i++) {
+      while (phase !== 'READY' && phase !== 'FAILED') {
         await new Promise((resolve) => setTimeout(resolve, 150));
         phase = (await gql('query($id: ID!) { node(id: $id) { id phase } }', { id: node.id })).node!.phase as string;
       }
@@ -177,5 +180,5 @@ describe('npm start', () => {
       await testDb.drop();
       rmSync(roleDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 300_000);
 });

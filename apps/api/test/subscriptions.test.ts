@@ -205,9 +205,16 @@ describe('graphql-ws authentication and keep-alive', () => {
       expect(event.code).toBe(4403);
       expect(event.reason).toBe('API token was revoked');
       await ended;
-      // Nothing after the revocation.
+      // Nothing after the revocation: a second subscriber of the same API with a live token sees the next step,
+      // and by then the revoked one has still only its first.
+      const observer = createClient({ url: `${app.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${api.token}` } });
+      wsClients.push(observer);
+      const observed: Array<{ seq: number }> = [];
+      const disposeObserver = observer.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => observed.push((r.data as { nodeEvents: { seq: number } }).nodeEvents), error: () => undefined, complete: () => undefined });
+      await expect.poll(() => observed.length, { timeout: 60_000 }).toBe(1);
       await appendStep(api.testDb.db, nodeId, enter('VALIDATING'));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect.poll(() => observed.map((e) => e.seq), { timeout: 60_000 }).toEqual([1, 2]);
+      disposeObserver();
       expect(received).toHaveLength(1);
     } finally {
       await app.stop();
@@ -287,16 +294,20 @@ describe('nodeChanged and providerConnectionChanged', () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; phase: string }> = [];
     const dispose = client.subscribe({ query: 'subscription { nodeChanged { id phase } }' }, { next: (result) => seen.push((result.data as { nodeChanged: { id: string; phase: string } }).nodeChanged), error: () => undefined, complete: () => undefined });
-    // Let the subscription start listening before the first change.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The stream is live once a change of a canary node arrives (no sleeping).
+    const canary = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await expect.poll(async () => {
+      await appendStep(api.testDb.db, canary, enter('QUEUED'));
+      return seen.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
     const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId, 'foreign-changes');
     const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
     const mine = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
     await appendStep(api.testDb.db, foreignNode, enter('QUEUED'));
     await appendStep(api.testDb.db, mine, enter('QUEUED'));
-    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'QUEUED' });
+    await expect.poll(() => seen.at(-1), { timeout: 60_000 }).toEqual({ id: mine, phase: 'QUEUED' });
     await appendStep(api.testDb.db, mine, enter('VALIDATING'));
-    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'VALIDATING' });
+    await expect.poll(() => seen.at(-1), { timeout: 60_000 }).toEqual({ id: mine, phase: 'VALIDATING' });
     expect(seen.some((node) => node.id === foreignNode)).toBe(false);
     dispose();
   });
@@ -331,13 +342,19 @@ describe('nodeChanged and providerConnectionChanged', () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; credentialStatus: string }> = [];
     const dispose = client.subscribe({ query: 'subscription { providerConnectionChanged { id credentialStatus } }' }, { next: (result) => seen.push((result.data as { providerConnectionChanged: { id: string; credentialStatus: string } }).providerConnectionChanged), error: () => undefined, complete: () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, 300));
     // What the provider-connections use cases do on a live check: update and NOTIFY in one transaction.
-    await api.testDb.db.$transaction(async (tx) => {
-      await tx.providerConnection.update({ where: { id: connectionId }, data: { credentialStatus: 'INVALID', credentialCheckedAt: new Date() } });
-      await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId, organizationId: api.organizationId })})`;
+    const check = (id: string, credentialStatus: 'VALID' | 'INVALID') => api.testDb.db.$transaction(async (tx) => {
+      await tx.providerConnection.update({ where: { id }, data: { credentialStatus, credentialCheckedAt: new Date() } });
+      await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId: id, organizationId: api.organizationId })})`;
     });
-    await expect.poll(() => seen).toEqual([{ id: connectionId, credentialStatus: 'INVALID' }]);
+    // The stream is live once a canary connection's check arrives (no sleeping).
+    const canary = await createConnectionRow(api.testDb.db, api.organizationId, 'canary-changes');
+    await expect.poll(async () => {
+      await check(canary, 'VALID');
+      return seen.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
+    await check(connectionId, 'INVALID');
+    await expect.poll(() => seen.filter((connection) => connection.id !== canary), { timeout: 60_000 }).toEqual([{ id: connectionId, credentialStatus: 'INVALID' }]);
     dispose();
   });
 

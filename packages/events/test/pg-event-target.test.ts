@@ -101,8 +101,8 @@ describe('Postgres event target', () => {
     const subscriber = createPubSub<{ node: [nodeId: string, notice: ChannelPayloads['hangar_node_events']] }>({ eventTarget: consumer as never });
     const stream = subscriber.subscribe('node', NODE_B);
     const first = stream.next();
-    // The repeater registers its listener when first pulled; give it a tick before publishing.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The repeater registers its listener when first pulled: publish once it is there.
+    await expect.poll(() => consumer.listenerCount, { timeout: 60_000 }).toBeGreaterThan(0);
     pubsub.publish('node', NODE_B, notice(NODE_B, 4));
     expect((await first).value).toEqual(notice(NODE_B, 4));
     await stream.return();
