@@ -17,7 +17,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { serverRoutes } from './routes/servers.ts';
 import { sshKeyRoutes } from './routes/ssh-keys.ts';
-import { SPEED_PROFILES, type SpeedName } from './speed.ts';
+import { SPEED_PROFILES, type SpeedName, type SpeedProfile } from './speed.ts';
 import { metadataValue } from './metadata.ts';
 import { type BootMode, createState, resetState } from './state.ts';
 
@@ -28,7 +28,8 @@ import { type BootMode, createState, resetState } from './state.ts';
 export interface SimulatorOptions {
   /** 0 picks a free port; `url` is known after start(). */
   port: number;
-  speed: SpeedName;
+  /** A preset by name, or a profile of its own (tests that must see an action still running). */
+  speed: SpeedName | SpeedProfile;
   /** Seeds every chance decision (durations, fault probabilities, addresses, root passwords). */
   seed: number;
   /** Interface to listen on; default 127.0.0.1. */
@@ -79,7 +80,7 @@ function resettablePrng(seed: number): Prng & { reset(): void } {
 
 export function buildSimulator(options: SimulatorOptions): Simulator {
   const host = options.host ?? DEFAULT_HOST;
-  const speed = SPEED_PROFILES[options.speed];
+  const speed = typeof options.speed === 'object' ? options.speed : SPEED_PROFILES[options.speed];
   if (!speed) throw new Error(`unknown speed '${String(options.speed)}' (realistic, fast, instant)`);
   const random = resettablePrng(options.seed);
   const bootMode = options.boot ?? 'simulated';
