@@ -27,6 +27,8 @@ const UI_TIMEOUT_MS = 60_000;
 const ACQUISITION_TIMEOUT_MS = 90_000;
 /** Set to a directory to keep a screenshot of each screen (for a person to look at). */
 const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
+/** Set to a .png file to keep the README's picture of a node's live timeline (`npm run screenshot`). */
+const README_SCREENSHOT = process.env.HANGAR_README_SCREENSHOT;
 
 let outDir: string;
 let profileDir: string;
@@ -54,6 +56,23 @@ async function screenshot(name: string): Promise<void> {
   if (!SCREENSHOT_DIR) return;
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The README's picture: the node page with its whole timeline, 1000 px wide (zoomed out to 80 %
+ * so every step fits; kept under 150 KB).
+ */
+async function readmeScreenshot(): Promise<void> {
+  if (!README_SCREENSHOT) return;
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1000, height: 720 });
+  await page.evaluate(() => { document.documentElement.style.zoom = '0.8'; });
+  try {
+    await page.screenshot({ path: README_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+  } finally {
+    await page.evaluate(() => { document.documentElement.style.zoom = ''; });
+    if (size) await page.setViewportSize(size);
+  }
 }
 
 /** A link of the header's navigation. */
@@ -345,6 +364,7 @@ describe('nodes', () => {
     const stored = await api.testDb.db.acquisitionEvent.count({ where: { nodeId, kind: 'PHASE_ENTERED' } });
     expect(await timeline().locator('li.step:not(.step-pending)').count()).toBe(stored);
     await screenshot('09-node-ready');
+    await readmeScreenshot();
   });
 
   it('shows the node READY in the list', async () => {
