@@ -124,7 +124,10 @@ describe('npm start', () => {
     const blocker = await import('node:http').then(({ createServer }) => createServer());
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as { port: number }).port;
-    const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: dataDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A data folder of its own: nothing an earlier test left running there can answer first.
+    const ownDir = mkdtempSync(path.join(os.tmpdir(), 'hangar-port-taken-'));
+    chmodSync(ownDir, 0o755);
+    const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: REPO, env: { ...process.env, HANGAR_DATA_DIR: ownDir, HANGAR_PORT: String(port), HANGAR_PG_PORT: String(pgPort), HANGAR_SIM_PORT: String(simPort), HANGAR_LOG_FORMAT: 'json', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -134,8 +137,9 @@ describe('npm start', () => {
     expect(code).toBe(1);
     expect(output).toContain(`hangar: port ${port} is already in use`);
     expect(output).not.toMatch(/\n\s+at /);
-    expect(postgresRunningOn(dataDir)).toBe(false);
-  }, 60_000);
+    expect(postgresRunningOn(ownDir)).toBe(false);
+    rmSync(ownDir, { recursive: true, force: true });
+  }, 120_000);
 
   it('runs the API and the worker as separate processes on one external Postgres (HANGAR_ROLE), and a node acquired through one is provisioned by the other', async () => {
     const testDb = await createTestDatabase();
