@@ -21,5 +21,8 @@ export default defineConfig({
     // by other work (npm run test:loaded) a real acquisition can take tens of seconds.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits for a state, however long a busy machine takes: its own 1 s default was
+    // a deadline (60 s is a hang guard like the ones above).
+    expect: { poll: { timeout: 60_000 } },
   },
 });

@@ -1,13 +1,15 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A newcomer on an old Node (Debian's 20, say) must read one line saying what to install, not a
-// wall of warnings and a `.ts` stack trace. scripts/check-node.cjs is that line; npm's own
-// engine check (engine-strict in .npmrc) stops `npm install` before anything is fetched.
+// wall of warnings and a `.ts` stack trace. scripts/check-node.cjs is that line: `npm start` runs
+// it first, and `npm install` as the preinstall script, with .npmrc keeping npm to errors (no
+// EBADENGINE warnings before the line) and without engine-strict (npm's own refusal would come
+// instead of the line).
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const FLOOR = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 const run = promisify(execFile);
@@ -73,15 +75,38 @@ describe('the Node floor', () => {
     expect(result.stdout + result.stderr).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
   });
 
-  it('`npm ci` on an old Node stops at the engine check: no wall of warnings, nothing installed', async () => {
-    // A copy of what npm reads, so a surprise can never touch this checkout's node_modules.
-    const copy = path.join(scratch, 'clone');
-    mkdirSync(path.join(copy, 'scripts'), { recursive: true });
-    for (const file of ['package.json', 'package-lock.json', '.npmrc', 'scripts/check-node.cjs']) copyFileSync(path.join(REPO, file), path.join(copy, file));
-    const result = await outcome('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, env: oldNodeEnv() });
+  /**
+   * What npm reads for an install, with one dependency that, like most of Hangar's, wants a newer
+   * Node: a local folder, so npm fetches nothing and the test takes seconds, not a full install.
+   */
+  function installable(name: string): string {
+    const dir = path.join(scratch, name);
+    mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+    mkdirSync(path.join(dir, 'needs-new-node'), { recursive: true });
+    copyFileSync(path.join(REPO, '.npmrc'), path.join(dir, '.npmrc'));
+    copyFileSync(path.join(REPO, 'scripts/check-node.cjs'), path.join(dir, 'scripts/check-node.cjs'));
+    const root = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; engines: unknown; scripts: { preinstall: string } };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: root.name, version: '0.0.0', private: true, engines: root.engines, scripts: { preinstall: root.scripts.preinstall }, dependencies: { 'needs-new-node': 'file:./needs-new-node' } }));
+    writeFileSync(path.join(dir, 'needs-new-node', 'package.json'), JSON.stringify({ name: 'needs-new-node', version: '1.0.0', engines: { node: '>=22.18.0' } }));
+    return dir;
+  }
+
+  it('`npm install` on an old Node ends with that one line and a non-zero exit, with no EBADENGINE warning before it', async () => {
+    const result = await outcome('npm', ['install', '--no-audit', '--no-fund'], { cwd: installable('old'), env: oldNodeEnv() });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`Required: {"node":"${FLOOR}"}`);
-    expect(result.stderr).not.toContain('npm warn EBADENGINE');
-    expect(existsSync(path.join(copy, 'node_modules'))).toBe(false);
+    const lines = (result.stdout + result.stderr).split('\n');
+    const line = lines.findIndex((text) => ONE_LINE.test(`${text}\n`));
+    expect(line, result.stdout + result.stderr).toBeGreaterThanOrEqual(0);
+    // Before it: only npm's banner of the preinstall script; no warning at all.
+    expect(lines.slice(0, line).filter((text) => text !== '')).toEqual(['> hangar@0.0.0 preinstall', `> ${JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).scripts.preinstall}`]);
+    expect(result.stdout + result.stderr).not.toMatch(/EBADENGINE|npm warn/);
+  });
+
+  it('`npm install` on this Node runs the check silently and installs', async () => {
+    const dir = installable('current');
+    const result = await outcome('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(existsSync(path.join(dir, 'node_modules', 'needs-new-node', 'package.json'))).toBe(true);
   });
 });

@@ -111,7 +111,8 @@ describe('registration and heartbeats', () => {
     expect(row.phase).toBe('READY');
     expect(row.readyAt).toBeInstanceOf(Date);
     const before = row.lastHeartbeatAt?.getTime() ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The next heartbeat comes at a later instant: wait for the clock to pass this one.
+    while (Date.now() <= before) await new Promise((resolve) => setImmediate(resolve));
     expect(await post('/agent/heartbeat', { healthy: true }, auth)).toMatchObject({ status: 200, body: { phase: 'READY' } });
     row = await api.testDb.db.node.findUniqueOrThrow({ where: { id: node.id } });
     expect(row.lastHeartbeatAt?.getTime()).toBeGreaterThan(before);

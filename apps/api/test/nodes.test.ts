@@ -54,7 +54,7 @@ async function createError(overrides: Record<string, unknown>, token?: string): 
   return typedErrorOf(await graphql(CREATE, { input: input(overrides) }, token), 'createNode');
 }
 
-async function pollPhase(id: string, phase: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+async function pollPhase(id: string, phase: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const result = await graphql<{ node: Record<string, unknown> }>(`query($id: ID!) { node(id: $id) { ${NODE_FIELDS} events { totalCount nodes { seq phase kind message progress attempt } } } }`, { id });

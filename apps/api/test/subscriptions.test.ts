@@ -12,7 +12,12 @@ import { startTestApi, type TestApi } from './api-harness.ts';
 import { appendStep, createConnectionRow, createNodeRow, enter, HAPPY_PATH, realisticTimeline, writeTimeline } from './support/node-timelines.ts';
 import { sseSubscription, type SseMessage } from './support/sse.ts';
 
-const KEEPALIVE_MS = 200;
+/**
+ * The keep-alive of the API the ping test starts. graphql-ws closes a socket whose pong has not
+ * come back within one interval, so the suite's own API keeps the default (12 s): at 200 ms a
+ * busy machine's pause in this process closed sockets mid-stream (a resume, seen in a loaded run).
+ */
+const KEEPALIVE_MS = 500;
 /** A token re-check interval longer than any test may run (vitest's testTimeout is 30 s). */
 const RECHECK_OUTLASTS_THE_TEST_MS = 10 * 60_000;
 let api: TestApi;
@@ -23,7 +28,7 @@ let otherToken: string;
 const wsClients: Client[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi({ app: { wsKeepAliveMs: KEEPALIVE_MS } });
+  api = await startTestApi();
   harness = createHarnessClient({ url: api.app.url, token: api.token });
   connectionId = await createConnectionRow(api.testDb.db, api.organizationId);
   const other = await api.testDb.db.organization.create({ data: { name: 'globex' } });
@@ -83,8 +88,8 @@ describe('nodeEvents over graphql-ws', () => {
     const steps = realisticTimeline({ progressSteps: 5, retries: 2 });
     await writeTimeline(api.testDb.db, nodeId, steps.slice(0, 4));
     const received: TimelineEvent[] = [];
-    const watching = harness.expectPhases(nodeId, HAPPY_PATH, { timeoutMs: 10_000 });
-    const live = harness.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 10_000 });
+    const watching = harness.expectPhases(nodeId, HAPPY_PATH, { timeoutMs: 60_000 });
+    const live = harness.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 60_000 });
     await writeTimeline(api.testDb.db, nodeId, steps.slice(4), () => 5);
     const [result, liveResult] = await Promise.all([watching, live]);
     expect(result.events.map((event) => event.seq)).toEqual(steps.map((_, i) => i + 1));
@@ -97,30 +102,30 @@ describe('nodeEvents over graphql-ws', () => {
 
   it('resumes from `after` with exactly the missing events', async () => {
     const { nodeId, lastSeq } = await newNodeWith();
-    const result = await harness.watch(nodeId, { after: 5, timeoutMs: 5_000 });
+    const result = await harness.watch(nodeId, { after: 5, timeoutMs: 60_000 });
     expect(result.events.map((event) => event.seq)).toEqual(Array.from({ length: lastSeq - 5 }, (_, i) => i + 6));
   });
 
   it('ends FAILED with the error on the final event', async () => {
     const { nodeId } = await newNodeWith(realisticTimeline({ failWith: 'PROVIDER_INVALID_REQUEST' }));
-    const result = await harness.watch(nodeId, { timeoutMs: 5_000 });
+    const result = await harness.watch(nodeId, { timeoutMs: 60_000 });
     expect(result.phase).toBe('FAILED');
     expect(result.error?.code).toBe('PROVIDER_INVALID_REQUEST');
-    await expect(harness.waitForPhase(nodeId, 'READY', 5_000)).rejects.toMatchObject({ code: 'PHASE_NOT_REACHED' });
+    await expect(harness.waitForPhase(nodeId, 'READY', 60_000)).rejects.toMatchObject({ code: 'PHASE_NOT_REACHED' });
   });
 
   it('lets the harness assert phases: a wrong sequence fails at the first difference, waitForPhase resolves on entry', async () => {
     const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
     const steps = realisticTimeline();
     await writeTimeline(api.testDb.db, nodeId, steps.slice(0, 2));
-    const reached = harness.waitForPhase(nodeId, 'WAITING_FOR_SERVER', 5_000);
+    const reached = harness.waitForPhase(nodeId, 'WAITING_FOR_SERVER', 60_000);
     // Settled into a value at once: it may reject while the test still awaits `reached`.
-    const wrong = harness.expectPhases(nodeId, ['QUEUED', 'VALIDATING', 'PROVISIONING'], { timeoutMs: 5_000 }).then(() => 'resolved', (error: unknown) => error);
+    const wrong = harness.expectPhases(nodeId, ['QUEUED', 'VALIDATING', 'PROVISIONING'], { timeoutMs: 60_000 }).then(() => 'resolved', (error: unknown) => error);
     await writeTimeline(api.testDb.db, nodeId, steps.slice(2, 4));
     expect(await reached).toMatchObject({ seq: 4, phase: 'WAITING_FOR_SERVER', kind: 'PHASE_ENTERED' });
     expect(await wrong).toMatchObject({ code: 'PHASES_MISMATCH', details: { actual: ['QUEUED', 'VALIDATING', 'CREATING_SERVER'] } });
     await writeTimeline(api.testDb.db, nodeId, steps.slice(4));
-    expect(await harness.waitForReady(nodeId, 5_000)).toMatchObject({ id: nodeId, phase: 'READY', ipv4: '203.0.113.10' });
+    expect(await harness.waitForReady(nodeId, 60_000)).toMatchObject({ id: nodeId, phase: 'READY', ipv4: '203.0.113.10' });
   });
 
   it('gives another organization’s node NOT_FOUND and no event', async () => {
@@ -170,19 +175,26 @@ describe('graphql-ws authentication and keep-alive', () => {
     const { nodeId } = await newNodeWith();
     const stranger = createHarnessClient({ url: api.app.url, token: 'hgr_not-a-token' });
     const received: TimelineEvent[] = [];
-    await expect(stranger.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 5_000 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(stranger.watch(nodeId, { onEvent: (event) => received.push(event), timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(received).toEqual([]);
     await stranger.close();
   });
 
   it('pings an idle socket (keep-alive)', async () => {
-    const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
-    let pings = 0;
-    socket.on('ping', () => { pings += 1; });
-    await new Promise((resolve) => socket.on('open', resolve));
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${api.token}` } }));
-    await expect.poll(() => pings, { timeout: KEEPALIVE_MS * 10 }).toBeGreaterThanOrEqual(2);
-    socket.close();
+    const app = buildApp({ deps: api.deps, databaseUrl: api.testDb.url, port: 0, wsKeepAliveMs: KEEPALIVE_MS });
+    await app.start();
+    try {
+      const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      let pings = 0;
+      socket.on('ping', () => { pings += 1; });
+      await new Promise((resolve) => socket.on('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${api.token}` } }));
+      // A ping arrives on a socket that has nothing else to say (the test's timeout is the guard).
+      await expect.poll(() => pings, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+      socket.close();
+    } finally {
+      await app.stop();
+    }
   });
 
   it('closes the open sockets of a token as soon as it is revoked', async () => {
@@ -205,9 +217,16 @@ describe('graphql-ws authentication and keep-alive', () => {
       expect(event.code).toBe(4403);
       expect(event.reason).toBe('API token was revoked');
       await ended;
-      // Nothing after the revocation.
+      // Nothing after the revocation: a second subscriber of the same API with a live token sees the next step,
+      // and by then the revoked one has still only its first.
+      const observer = createClient({ url: `${app.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${api.token}` } });
+      wsClients.push(observer);
+      const observed: Array<{ seq: number }> = [];
+      const disposeObserver = observer.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => observed.push((r.data as { nodeEvents: { seq: number } }).nodeEvents), error: () => undefined, complete: () => undefined });
+      await expect.poll(() => observed.length, { timeout: 60_000 }).toBe(1);
       await appendStep(api.testDb.db, nodeId, enter('VALIDATING'));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect.poll(() => observed.map((e) => e.seq), { timeout: 60_000 }).toEqual([1, 2]);
+      disposeObserver();
       expect(received).toHaveLength(1);
     } finally {
       await app.stop();
@@ -287,16 +306,20 @@ describe('nodeChanged and providerConnectionChanged', () => {
     const client = wsClient(api.token);
     const seen: Array<{ id: string; phase: string }> = [];
     const dispose = client.subscribe({ query: 'subscription { nodeChanged { id phase } }' }, { next: (result) => seen.push((result.data as { nodeChanged: { id: string; phase: string } }).nodeChanged), error: () => undefined, complete: () => undefined });
-    // Let the subscription start listening before the first change.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The stream is live once a change of a canary node arrives (no sleeping).
+    const canary = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+    await expect.poll(async () => {
+      await appendStep(api.testDb.db, canary, enter('QUEUED'));
+      return seen.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
     const foreignConnection = await createConnectionRow(api.testDb.db, otherOrganizationId, 'foreign-changes');
     const foreignNode = await createNodeRow(api.testDb.db, otherOrganizationId, foreignConnection);
     const mine = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
     await appendStep(api.testDb.db, foreignNode, enter('QUEUED'));
     await appendStep(api.testDb.db, mine, enter('QUEUED'));
-    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'QUEUED' });
+    await expect.poll(() => seen.at(-1), { timeout: 60_000 }).toEqual({ id: mine, phase: 'QUEUED' });
     await appendStep(api.testDb.db, mine, enter('VALIDATING'));
-    await expect.poll(() => seen.at(-1)).toEqual({ id: mine, phase: 'VALIDATING' });
+    await expect.poll(() => seen.at(-1), { timeout: 60_000 }).toEqual({ id: mine, phase: 'VALIDATING' });
     expect(seen.some((node) => node.id === foreignNode)).toBe(false);
     dispose();
   });
@@ -368,13 +391,19 @@ describe('nodeChanged and providerConnectionChanged', () => {
       { query: 'subscription { providerConnectionChanged { providerConnection { id credentialStatus } } }' },
       { next: (result) => seen.push((result.data as { providerConnectionChanged: { providerConnection: { id: string; credentialStatus: string } } }).providerConnectionChanged.providerConnection), error: () => undefined, complete: () => undefined },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
     // What the provider-connections use cases do on a live check: update and NOTIFY in one transaction.
-    await api.testDb.db.$transaction(async (tx) => {
-      await tx.providerConnection.update({ where: { id: connectionId }, data: { credentialStatus: 'INVALID', credentialCheckedAt: new Date() } });
-      await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId, organizationId: api.organizationId })})`;
+    const check = (id: string, credentialStatus: 'VALID' | 'INVALID') => api.testDb.db.$transaction(async (tx) => {
+      await tx.providerConnection.update({ where: { id }, data: { credentialStatus, credentialCheckedAt: new Date() } });
+      await tx.$executeRaw`SELECT pg_notify(${CONNECTION_CHANGES_CHANNEL}, ${JSON.stringify({ connectionId: id, organizationId: api.organizationId })})`;
     });
-    await expect.poll(() => seen).toEqual([{ id: connectionId, credentialStatus: 'INVALID' }]);
+    // The stream is live once a canary connection's check arrives (no sleeping).
+    const canary = await createConnectionRow(api.testDb.db, api.organizationId, 'canary-changes');
+    await expect.poll(async () => {
+      await check(canary, 'VALID');
+      return seen.length;
+    }, { timeout: 60_000 }).toBeGreaterThan(0);
+    await check(connectionId, 'INVALID');
+    await expect.poll(() => seen.filter((connection) => connection.id !== canary), { timeout: 60_000 }).toEqual([{ id: connectionId, credentialStatus: 'INVALID' }]);
     dispose();
   });
 

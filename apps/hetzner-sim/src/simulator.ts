@@ -20,7 +20,7 @@ import { sshKeyRoutes } from './routes/ssh-keys.ts';
 import { firewallRoutes } from './routes/firewalls.ts';
 import { networkRoutes } from './routes/networks.ts';
 import { placementGroupRoutes } from './routes/placement-groups.ts';
-import { SPEED_PROFILES, type SpeedName } from './speed.ts';
+import { SPEED_PROFILES, type SpeedName, type SpeedProfile } from './speed.ts';
 import { metadataValue } from './metadata.ts';
 import { type BootMode, createState, resetState } from './state.ts';
 
@@ -31,7 +31,8 @@ import { type BootMode, createState, resetState } from './state.ts';
 export interface SimulatorOptions {
   /** 0 picks a free port; `url` is known after start(). */
   port: number;
-  speed: SpeedName;
+  /** A preset by name, or a profile of its own (tests that must see an action still running). */
+  speed: SpeedName | SpeedProfile;
   /** Seeds every chance decision (durations, fault probabilities, addresses, root passwords). */
   seed: number;
   /** Interface to listen on; default 127.0.0.1. */
@@ -88,7 +89,7 @@ function resettablePrng(seed: number): Prng & { reset(): void } {
 
 export function buildSimulator(options: SimulatorOptions): Simulator {
   const host = options.host ?? DEFAULT_HOST;
-  const preset = SPEED_PROFILES[options.speed];
+  const preset = typeof options.speed === 'object' ? options.speed : SPEED_PROFILES[options.speed];
   if (!preset) throw new Error(`unknown speed '${String(options.speed)}' (realistic, fast, instant)`);
   const retryBase = options.registerRetryBaseMs;
   if (retryBase !== undefined && !(Number.isInteger(retryBase) && retryBase > 0)) throw new Error('registerRetryBaseMs must be a positive whole number of milliseconds');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpResult, request, waitFor } from './support/http.ts';
 import { makePublicKey } from './support/keys.ts';
 import { templateOf, validateResponse } from './support/openapi.ts';
+import { SPEED_PROFILES, type SpeedProfile } from '../src/speed.ts';
 import { type TestSim, startTestSim } from './support/sim.ts';
 
 /**
@@ -81,8 +82,15 @@ async function call(method: string, path: string, options: { body?: unknown; as?
   return res;
 }
 
+/**
+ * The fast preset, but power-off, power-on and delete run for 3 s: the lifecycle asks for
+ * `locked` and `deleting` while one of them runs, and a busy machine's pause between two
+ * requests must not outlast the action (at fast speed's 30-100 ms it did).
+ */
+const HELD_ACTIONS: SpeedProfile = { ...SPEED_PROFILES.fast, powerOffMs: [3_000, 3_000], powerOnMs: [3_000, 3_000], deleteMs: [3_000, 3_000] };
+
 beforeAll(async () => {
-  t = await startTestSim({ speed: 'fast', seed: 7 });
+  t = await startTestSim({ speed: HELD_ACTIONS, seed: 7 });
   ({ token, readOnlyToken } = await t.project({ serverLimit: 3 }));
 });
 afterAll(async () => {

@@ -205,8 +205,8 @@ describe('server faults', () => {
     await addFault({ neverRunning: true, serverName: 'stuck-*' });
     const stuck = await api('POST', '/servers', { name: 'stuck-1', server_type: 'cx22', image: 'ubuntu-24.04' });
     const healthy = await api('POST', '/servers', { name: 'healthy-1', server_type: 'cx22', image: 'ubuntu-24.04' });
+    // The healthy server, created after the stuck one, is running: the stuck one would be too.
     await waitFor(async () => ((await api('GET', `/servers/${healthy.json.server.id}`)).json.server.status === 'running' ? true : undefined), 'healthy server running');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await api('GET', `/servers/${stuck.json.server.id}`)).json.server.status).toBe('starting');
     expect((await api('GET', `/actions/${stuck.json.action.id}`)).json.action.status).toBe('success');
     const start = (await api('GET', `/actions/${stuck.json.next_actions[0].id}`)).json.action;

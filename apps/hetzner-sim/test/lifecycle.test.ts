@@ -1,4 +1,4 @@
-import { SPEED_PROFILES } from '../src/speed.ts';
+import { SPEED_PROFILES, type SpeedName, type SpeedProfile } from '../src/speed.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/http.ts';
 import { type TestSim, startTestSim } from './support/sim.ts';
@@ -7,7 +7,7 @@ import { type TestSim, startTestSim } from './support/sim.ts';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const sims: TestSim[] = [];
-async function sim(speed: 'fast' | 'instant' | 'realistic'): Promise<{ t: TestSim; api: ReturnType<TestSim['api']> }> {
+async function sim(speed: SpeedName | SpeedProfile): Promise<{ t: TestSim; api: ReturnType<TestSim['api']> }> {
   const t = await startTestSim({ speed, seed: 21 });
   sims.push(t);
   return { t, api: t.api((await t.project()).token) };
@@ -58,16 +58,19 @@ describe('fast preset', () => {
   });
 
   it('deleting during creation cancels the running actions; the server is deleting, then gone', async () => {
-    const created = await fast.api('POST', '/servers', { name: 'short', server_type: 'cx22', image: 'ubuntu-24.04' });
+    // Create and delete run 3 s here: a busy machine's pause between two requests must not
+    // outlast the action the next request expects to find running (fast speed's 50-200 ms did).
+    const { api } = await sim({ ...SPEED_PROFILES.fast, createMs: [3_000, 3_000], deleteMs: [3_000, 3_000] });
+    const created = await api('POST', '/servers', { name: 'short', server_type: 'cx22', image: 'ubuntu-24.04' });
     const id = created.json.server.id as number;
-    const deleted = await fast.api('DELETE', `/servers/${id}`);
+    const deleted = await api('DELETE', `/servers/${id}`);
     expect(deleted.json.action).toMatchObject({ command: 'delete_server', status: 'running', resources: [{ id, type: 'server' }] });
-    expect((await fast.api('GET', `/servers/${id}`)).json.server.status).toBe('deleting');
+    expect((await api('GET', `/servers/${id}`)).json.server.status).toBe('deleting');
     // A second DELETE while deleting answers with the same action.
-    expect((await fast.api('DELETE', `/servers/${id}`)).json.action.id).toBe(deleted.json.action.id);
-    const create = (await fast.api('GET', `/actions/${created.json.action.id}`)).json.action;
+    expect((await api('DELETE', `/servers/${id}`)).json.action.id).toBe(deleted.json.action.id);
+    const create = (await api('GET', `/actions/${created.json.action.id}`)).json.action;
     expect(create).toMatchObject({ status: 'error', error: { code: 'action_cancelled' } });
-    await waitFor(async () => ((await fast.api('GET', `/servers/${id}`)).status === 404 ? true : undefined), 'gone');
+    await waitFor(async () => ((await api('GET', `/servers/${id}`)).status === 404 ? true : undefined), 'gone');
     expect((await fast.api('GET', '/servers?name=short')).json.servers).toEqual([]);
   });
 

@@ -17,8 +17,8 @@ const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
-/** Longest wait for something to appear on the page. */
-const UI_TIMEOUT_MS = 15_000;
+/** Hang guard for something to appear on the page (a loaded 2-core machine takes seconds). */
+const UI_TIMEOUT_MS = 60_000;
 /** Longest wait for GraphiQL to start: its page inlines ~9 MB of code (editor, workers, fonts). */
 const GRAPHIQL_START_TIMEOUT_MS = 90_000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -29,6 +29,8 @@ export const UI_TIMEOUT_MS = 60_000;
 export const ACQUISITION_TIMEOUT_MS = 90_000;
 /** Set to a directory to keep a screenshot of each screen (for a person to look at). */
 const SCREENSHOT_DIR = process.env.HANGAR_WEB_SCREENSHOTS;
+/** Set to a .png file to keep the README's picture of a node's live timeline (`npm run screenshot`). */
+const README_SCREENSHOT = process.env.HANGAR_README_SCREENSHOT;
 
 export interface WebStack {
   api: TestApi;
@@ -158,6 +160,24 @@ export async function screenshot(name: string): Promise<void> {
   if (!SCREENSHOT_DIR) return;
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await stack.page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The README's picture: the node page with its whole timeline, 1000 px wide (zoomed out to 80 %
+ * so every step fits; kept under 150 KB).
+ */
+export async function readmeScreenshot(): Promise<void> {
+  if (!README_SCREENSHOT) return;
+  const { page } = stack;
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1000, height: 720 });
+  await page.evaluate(() => { document.documentElement.style.zoom = '0.8'; });
+  try {
+    await page.screenshot({ path: README_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+  } finally {
+    await page.evaluate(() => { document.documentElement.style.zoom = ''; });
+    if (size) await page.setViewportSize(size);
+  }
 }
 
 /** A link of the header's navigation. */

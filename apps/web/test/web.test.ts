@@ -6,7 +6,7 @@ import type { TestApi } from '../../api/test/api-harness.ts';
 import type { Simulator } from '../../hetzner-sim/src/simulator.ts';
 import {
   ACQUISITION_TIMEOUT_MS, UI_TIMEOUT_MS, addFault, connectHetzner, connectionCard, createNodeInBrowser, createSimProject,
-  navLink, screenshot, startWebStack, stepPhases, timeline, waitForStep,
+  navLink, readmeScreenshot, screenshot, startWebStack, stepPhases, timeline, waitForStep,
 } from './stack.ts';
 
 // The main flows in a real browser against the real stack (stack.ts): sign-in, providers, the
@@ -196,6 +196,7 @@ describe('nodes', () => {
     const stored = await api.testDb.db.acquisitionEvent.count({ where: { nodeId, kind: 'PHASE_ENTERED' } });
     expect(await timeline().locator('li.step:not(.step-pending)').count()).toBe(stored);
     await screenshot('09-node-ready');
+    await readmeScreenshot();
   });
 
   it('shows the node READY in the list', async () => {

@@ -52,7 +52,7 @@ describe('the agent script as the machine', () => {
 });
 
 /** Polls `probe` until it holds (the wait is for the event; the bound only ends a hung test). */
-async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function waitUntil(probe: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

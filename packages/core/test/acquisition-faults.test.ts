@@ -127,7 +127,13 @@ describe('reconcile', () => {
       body: JSON.stringify({ name: 'ghost-1', server_type: 'cx22', location: 'fsn1', image: 'ubuntu-24.04', labels: { [NODE_ID_LABEL]: ghostId, [CONNECTION_ID_LABEL]: env.connection.id } }),
     });
     expect(ghost.status).toBe(201);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the delete action finishes (fast speed)
+    // The console's delete has finished once the provider no longer knows the server.
+    for (;;) {
+      const gone = await fetch(`${env.sim.url}/v1/servers/${node.providerServerId}`, { headers: { authorization: `Bearer ${env.project.token}` } });
+      await gone.arrayBuffer();
+      if (gone.status === 404) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     const report = await reconcile(env.deps);
     expect(report.serversDeleted).toBeGreaterThanOrEqual(1);

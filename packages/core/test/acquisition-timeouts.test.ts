@@ -21,7 +21,7 @@ describe('deadlines', () => {
   it('a boot that never phones home ends NODE_BOOTSTRAP_TIMEOUT and the server is deleted', async () => {
     await env.addFault({ bootNeverPhonesHome: true, times: 1 });
     const created = await env.createNode();
-    const node = await env.waitForPhase(created.id, 'FAILED', 20_000);
+    const node = await env.waitForPhase(created.id, 'FAILED', 90_000);
     const error = node.error as unknown as NodeError;
     expect(error.code).toBe('NODE_BOOTSTRAP_TIMEOUT');
     expect(error.retryable).toBe(true);
@@ -42,7 +42,7 @@ describe('deadlines', () => {
   it('a machine that registers but never sends a heartbeat ends NODE_READINESS_TIMEOUT', async () => {
     await env.addFault({ heartbeatStopsAfter: 0, times: 1 });
     const created = await env.createNode();
-    const node = await env.waitForPhase(created.id, 'FAILED', 20_000);
+    const node = await env.waitForPhase(created.id, 'FAILED', 90_000);
     expect((node.error as unknown as NodeError).code).toBe('NODE_READINESS_TIMEOUT');
     expect(node.registeredAt).toBeInstanceOf(Date);
     expect(phasesOf(await env.events(created.id))).toEqual(['QUEUED', 'VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER', 'PROVISIONING', 'WAITING_FOR_READINESS', 'FAILED']);

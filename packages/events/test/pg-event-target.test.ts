@@ -23,7 +23,8 @@ async function notifyInTransaction(channel: string, payload: object, outcome: 'C
   await admin.query(outcome);
 }
 
-function nextNotice<T>(subscribe: (listener: (value: T) => void) => () => void, timeoutMs = 5_000): Promise<T> {
+/** The next notice (60 s is a hang guard, not a deadline). */
+function nextNotice<T>(subscribe: (listener: (value: T) => void) => () => void, timeoutMs = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { unsubscribe(); reject(new Error('no notice arrived')); }, timeoutMs);
     const unsubscribe = subscribe((value) => { clearTimeout(timer); unsubscribe(); resolve(value); });
@@ -101,8 +102,8 @@ describe('Postgres event target', () => {
     const subscriber = createPubSub<{ node: [nodeId: string, notice: ChannelPayloads['hangar_node_events']] }>({ eventTarget: consumer as never });
     const stream = subscriber.subscribe('node', NODE_B);
     const first = stream.next();
-    // The repeater registers its listener when first pulled; give it a tick before publishing.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The repeater registers its listener when first pulled: publish once it is there.
+    await expect.poll(() => consumer.listenerCount, { timeout: 60_000 }).toBeGreaterThan(0);
     pubsub.publish('node', NODE_B, notice(NODE_B, 4));
     expect((await first).value).toEqual(notice(NODE_B, 4));
     await stream.return();
@@ -112,7 +113,7 @@ describe('Postgres event target', () => {
     const name = 'events-test-reconnect';
     const target = await startTarget(name);
     expect(await listenersOf(name)).toBe(1);
-    const resync = nextNotice<ResyncDetail>((listener) => target.onResync(listener), 10_000);
+    const resync = nextNotice<ResyncDetail>((listener) => target.onResync(listener));
     const killedAt = Date.now();
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
     const detail = await resync;

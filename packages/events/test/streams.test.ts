@@ -97,7 +97,8 @@ describe('change stream', () => {
     await target.publish(CHANNELS.connectionChanges, { connectionId: 'c1', organizationId: ORG });
     await target.publish(CHANNELS.connectionChanges, { connectionId: 'c2', organizationId: ORG });
     await expect.poll(() => target.listenerCount).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Notices arrive in order: once the last one's row is read, all of them are in.
+    await expect.poll(() => loads.flat().includes('c2'), { timeout: 60_000 }).toBe(true);
     const first = await stream.next();
     const second = await stream.next();
     expect([first.value, second.value]).toEqual([{ id: 'c1', status: 'VALID' }, { id: 'c2', status: 'INVALID' }]);

@@ -157,13 +157,13 @@ describe('server lifecycle', () => {
     expect(created.server.ipv6).toMatch(/::\/64$/);
 
     const progress: number[] = [];
-    const done = await adapter.waitForAction(created.actionId, { onProgress: (p) => progress.push(p), deadlineMs: 10_000 });
+    const done = await adapter.waitForAction(created.actionId, { onProgress: (p) => progress.push(p), deadlineMs: 60_000 });
     expect(done).toEqual({ id: created.actionId, status: 'success', progress: 100, error: null });
     expect(progress.at(-1)).toBe(100);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
 
     expect(created.nextActionIds).toHaveLength(1);
-    for (const next of created.nextActionIds) expect((await adapter.waitForAction(next, { deadlineMs: 10_000 })).status).toBe('success');
+    for (const next of created.nextActionIds) expect((await adapter.waitForAction(next, { deadlineMs: 60_000 })).status).toBe('success');
     const read = await adapter.readServer(created.server.id);
     expect(read).toMatchObject({ id: created.server.id, name: 'node-1', status: 'running', labels });
     expect(await adapter.findServersByLabel({ 'hangar.dev/node': 'node-1' })).toEqual([read]);
@@ -249,7 +249,7 @@ describe('waitForAction', () => {
     const adapter = adapterFor(project.token);
     await addFault(sim, { projectId: project.id, serverName: 'fails-*', actionError: { atProgress: 40, code: 'placement_error', message: 'no host' } });
     const placement = await adapter.createServer(serverInput('fails-1'));
-    const failed = await adapter.waitForAction(placement.actionId, { deadlineMs: 10_000 });
+    const failed = await adapter.waitForAction(placement.actionId, { deadlineMs: 60_000 });
     expect(failed.status).toBe('error');
     expect(failed.progress).toBe(40);
     expect(failed.error).toMatchObject({ code: 'PROVIDER_PLACEMENT_FAILED', providerCode: 'placement_error', retryable: true });
@@ -299,11 +299,11 @@ describe('waitForAction', () => {
     const adapter = adapterFor(project.token);
     const created = await adapter.createServer(serverInput('blip-1'));
     await addFault(sim, { method: 'GET', path: `/actions/${created.actionId}`, projectId: project.id, badGateway: true, times: 2 });
-    expect((await adapter.waitForAction(created.actionId, { deadlineMs: 10_000 })).status).toBe('success');
+    expect((await adapter.waitForAction(created.actionId, { deadlineMs: 60_000 })).status).toBe('success');
 
     const other = await adapterFor(project.token).createServer(serverInput('outage-1'));
     const outage = await addFault(sim, { method: 'GET', path: `/actions/${other.actionId}`, projectId: project.id, error: 'server_error' });
-    const error = await failure(adapter.waitForAction(other.actionId, { deadlineMs: 10_000 }));
+    const error = await failure(adapter.waitForAction(other.actionId, { deadlineMs: 60_000 }));
     expect(error.info).toMatchObject({ code: 'PROVIDER_SERVER_ERROR', providerCode: 'server_error', httpStatus: 500 });
     await admin(sim, 'DELETE', `/_sim/faults/${outage}`);
 

@@ -136,7 +136,7 @@ export async function startAcquisitionEnv(options: AcquisitionEnvOptions = {}): 
         ...overrides,
       });
     },
-    async waitForPhase(nodeId, phases, timeoutMs = 20_000) {
+    async waitForPhase(nodeId, phases, timeoutMs = 90_000) {
       const wanted = Array.isArray(phases) ? phases : [phases];
       const until = Date.now() + timeoutMs;
       for (;;) {
