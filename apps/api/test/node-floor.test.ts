@@ -48,8 +48,16 @@ beforeAll(() => {
 afterAll(() => { rmSync(scratch, { recursive: true, force: true }); });
 
 /** PATH with the old Node first; npm (any 11.x) still comes from this PATH. */
+/**
+ * The environment a person's shell gives npm: without the npm_* variables of the `npm run` that
+ * started this suite (`npm run -s test` would hand its loglevel=silent to the npm under test).
+ */
+function shellEnv(): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_'))), npm_config_update_notifier: 'false' };
+}
+
 function oldNodeEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${oldNodeBin}:${process.env.PATH}`, npm_config_update_notifier: 'false' };
+  return { ...shellEnv(), PATH: `${oldNodeBin}:${process.env.PATH}` };
 }
 
 const ONE_LINE = new RegExp(`^Hangar needs Node\\.js ${FLOOR.replace('>=', '').replaceAll('.', '\\.')} or newer and this is v\\d+\\.\\d+\\.\\d+: install Node 24 LTS .*\\n$`);
@@ -104,7 +112,7 @@ describe('the Node floor', () => {
 
   it('`npm install` on this Node runs the check silently and installs', async () => {
     const dir = installable('current');
-    const result = await outcome('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const result = await outcome('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: shellEnv() });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(existsSync(path.join(dir, 'node_modules', 'needs-new-node', 'package.json'))).toBe(true);
