@@ -14,6 +14,8 @@ const [url = '', organizationId = '', perNodeArg = '0', nodeList = ''] = process
 const perNode = Number(perNodeArg);
 const nodeIds = nodeList.split(',');
 const db = createDb(url);
+// Exit (rather than die) on the bench's SIGTERM, so that NODE_OPTIONS=--cpu-prof writes this process's profile.
+process.once('SIGTERM', () => process.exit(0));
 const events = createPgEventTarget({ connectionString: url, applicationName: `bench-follower-${process.pid}` });
 await events.start();
 const say = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);

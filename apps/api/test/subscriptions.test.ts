@@ -346,7 +346,10 @@ describe('nodeChanged and providerConnectionChanged', () => {
     await appendStep(api.testDb.db, wanted, enter('QUEUED'));
     await appendStep(api.testDb.db, wanted, enter('VALIDATING'));
     await expect.poll(() => seen.find((node) => node.id === wanted), { timeout: 60_000 }).toEqual({ id: wanted, phase: 'VALIDATING' });
-    expect(seen.filter((node) => node.id !== canary)).toEqual([{ id: wanted, phase: 'VALIDATING' }]);
+    // The notice of QUEUED may be read after VALIDATING committed: then the current state is sent
+    // for both notices (docs/api-contract.md: the current state, read when sent). Never QUEUED,
+    // never the node of the other connection.
+    expect(new Set(seen.filter((node) => node.id !== canary).map((node) => `${node.id} ${node.phase}`))).toEqual(new Set([`${wanted} VALIDATING`]));
     dispose();
   });
 

@@ -7,6 +7,7 @@ import { shownId } from '@hangar/domain/text-rules';
 import { closableStream, type ClosableStream } from '@hangar/events/closable-stream';
 import type { PgEventTarget } from '@hangar/events/pg-event-target';
 import { createWakeSignal, type WakeSignal } from '@hangar/events/wake-signal';
+import { eventOfNotice } from './event-log.ts';
 
 /**
  * Phases in which nothing happens to a node until someone asks (releaseNode, retryNode): the
@@ -104,7 +105,21 @@ export function followedNodeCount(deps: NodeEventStreamDeps): number {
 async function follow(deps: NodeEventStreamDeps, hub: Hub, nodeId: string): Promise<FollowedNode | null> {
   const { db, events } = deps;
   const wake = createWakeSignal();
-  const unsubscribeNotices = events.on('node', nodeId, () => wake.notify());
+  let followed: FollowedNode | undefined;
+  // A notice that carries the next row is the read: append it and wake the streams. Anything
+  // else (no row in it, a seq after a missed one, the window not built yet) wakes the reader.
+  const unsubscribeNotices = events.on('node', nodeId, (notice) => {
+    if (followed && !followed.failure) {
+      if (notice.seq <= followed.tail) return;
+      const row = notice.seq === followed.tail + 1 ? eventOfNotice(notice) : null;
+      if (row) {
+        appendRows(followed, nodeId, [row]);
+        for (const follower of followed.followers) follower.notify();
+        return;
+      }
+    }
+    wake.notify();
+  });
   const unsubscribeResync = events.onResync(() => wake.notify());
   const controller = new AbortController();
   const stopListening = (): void => {
@@ -112,7 +127,6 @@ async function follow(deps: NodeEventStreamDeps, hub: Hub, nodeId: string): Prom
     unsubscribeNotices();
     unsubscribeResync();
   };
-  let followed: FollowedNode;
   try {
     // A malformed id is simply not a node.
     const node = await db.node.findUnique({ where: { id: nodeId }, select: { organizationId: true, lastSeq: true } }).catch(() => null);
@@ -122,44 +136,50 @@ async function follow(deps: NodeEventStreamDeps, hub: Hub, nodeId: string): Prom
     }
     const firstSeq = Math.max(0, node.lastSeq - TIMELINE_CACHE_ROWS) + 1;
     const rows = await db.acquisitionEvent.findMany({ where: { nodeId, seq: { gte: firstSeq } }, orderBy: { seq: 'asc' }, take: TIMELINE_CACHE_ROWS + REPLAY_BATCH_SIZE });
-    followed = { organizationId: node.organizationId, rows: [], firstSeq, tail: firstSeq - 1, followers: new Set(), stop: stopListening };
-    checkedAppend(followed, nodeId, rows);
+    const initial: FollowedNode = { organizationId: node.organizationId, rows: [], firstSeq, tail: firstSeq - 1, followers: new Set(), stop: stopListening };
+    appendRows(initial, nodeId, rows);
+    followed = initial;
   } catch (error) {
     stopListening();
     throw error;
   }
+  const current = followed;
 
   void (async () => {
     const signal = controller.signal;
     try {
       while (!signal.aborted) {
         wake.clear();
-        const rows = await db.acquisitionEvent.findMany({ where: { nodeId, seq: { gt: followed.tail } }, orderBy: { seq: 'asc' }, take: REPLAY_BATCH_SIZE });
+        const from = current.tail;
+        const rows = await db.acquisitionEvent.findMany({ where: { nodeId, seq: { gt: from } }, orderBy: { seq: 'asc' }, take: REPLAY_BATCH_SIZE });
         if (signal.aborted) return;
-        if (rows.length > 0) {
-          checkedAppend(followed, nodeId, rows);
-          for (const follower of followed.followers) follower.notify();
-        }
+        const before = current.tail;
+        appendRows(current, nodeId, rows);
+        if (current.tail > before) for (const follower of current.followers) follower.notify();
         if (rows.length === REPLAY_BATCH_SIZE) continue;
         await wake.wait(hub.safetyPollIntervalMs, signal);
       }
     } catch (error) {
       if (signal.aborted) return;
-      followed.failure = error;
+      current.failure = error;
       stopListening();
       // New streams start over with a reader of their own.
       const shared = hub.nodes.get(nodeId);
-      void shared?.followed.then((found) => { if (found === followed && hub.nodes.get(nodeId) === shared) hub.nodes.delete(nodeId); }, () => undefined);
-      for (const follower of followed.followers) follower.notify();
+      void shared?.followed.then((found) => { if (found === current && hub.nodes.get(nodeId) === shared) hub.nodes.delete(nodeId); }, () => undefined);
+      for (const follower of current.followers) follower.notify();
     }
   })();
-  return followed;
+  return current;
 }
 
-/** Appends rows read after the window's tail to it (gap-checked) and trims it to TIMELINE_CACHE_ROWS. */
-function checkedAppend(followed: FollowedNode, nodeId: string, rows: AcquisitionEvent[]): void {
+/**
+ * Appends rows in seq order to the window (skipping those it has: a notice may have delivered
+ * them while a read was under way), refuses a gap, and trims the window to TIMELINE_CACHE_ROWS.
+ */
+function appendRows(followed: FollowedNode, nodeId: string, rows: readonly AcquisitionEvent[]): void {
   let last = followed.tail;
   for (const row of rows) {
+    if (row.seq <= last) continue;
     if (row.seq !== last + 1) throw new Error(`node ${nodeId}: event ${row.seq} follows ${last}; seqs must be gap-free`);
     followed.rows.push(row);
     last = row.seq;
@@ -183,8 +203,13 @@ function checkedAppend(followed: FollowedNode, nodeId: string, rows: Acquisition
  * The algorithm, and why it has no gap and no duplicate:
  * 1. The shared reader listens for the node's notices (and for reconnects) before reading
  *    anything, so an event that commits at any later instant wakes it at least once.
- * 2. It loops: clear its wake flag, read the rows with seq > the last one it read (the NOTIFY
- *    payload is never used), append them to the window, wake the streams, wait for the flag.
+ * 2. A notice that carries the row with the next seq (appendEvent puts the row in it when it
+ *    fits) is appended to the window at once, and the streams are woken: no read. A notice for a
+ *    seq the window has is ignored. Any other notice (no row in it, or a seq beyond the next one:
+ *    a notice was missed) and a reconnect wake the reader, which loops: clear its wake flag, read
+ *    the rows with seq > the window's last, append those it does not have yet, wake the streams,
+ *    wait for the flag. Notices and reads both append only the next seq, so the window stays
+ *    gap-free and in order whichever comes first.
  * 3. Each stream delivers the rows with seq > the last it delivered, from the window, or from
  *    its own reads when they are older than the window; it clears its flag before looking.
  * appendEvent takes the node's row lock to number an event, so event n+1 commits after event n:

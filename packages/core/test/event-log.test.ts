@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@hangar/db/testing/test-database';
-import { appendEvent, NODE_EVENTS_CHANNEL } from '../src/event-log.ts';
+import { MAX_NOTICE_BYTES, type ChannelPayloads } from '@hangar/events/topics';
+import { appendEvent, eventOfNotice, NODE_EVENTS_CHANNEL } from '../src/event-log.ts';
 
 /**
  * appendEvent is one statement (bump lastSeq, insert the row, pg_notify): under concurrent
@@ -10,7 +11,9 @@ import { appendEvent, NODE_EVENTS_CHANNEL } from '../src/event-log.ts';
  */
 let testDb: TestDatabase;
 let listener: pg.Client;
-const notices: Array<{ nodeId: string; organizationId: string; seq: number; phase: string }> = [];
+const notices: Array<ChannelPayloads[typeof NODE_EVENTS_CHANNEL]> = [];
+/** The raw payload of each notice, in arrival order (byte sizes). */
+const payloads: string[] = [];
 let organizationId: string;
 let connectionId: string;
 let nodeCount = 0;
@@ -19,7 +22,10 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   listener = new pg.Client({ connectionString: testDb.url });
   await listener.connect();
-  listener.on('notification', (message) => notices.push(JSON.parse(message.payload ?? '{}')));
+  listener.on('notification', (message) => {
+    payloads.push(message.payload ?? '');
+    notices.push(JSON.parse(message.payload ?? '{}'));
+  });
   await listener.query(`LISTEN ${NODE_EVENTS_CHANNEL}`);
   organizationId = (await testDb.db.organization.create({ data: { name: 'acme' } })).id;
   connectionId = (await testDb.db.providerConnection.create({
@@ -100,6 +106,34 @@ describe('appendEvent', () => {
     expect(rows.map((row) => [row.seq, row.message])).toEqual([[1, 'one'], [2, 'two']]);
     expect((await noticesOf(nodeId, 2)).map((notice) => notice.seq)).toEqual([1, 2]);
     expect((await testDb.db.node.findUniqueOrThrow({ where: { id: nodeId } })).phase).toBe('QUEUED');
+  });
+
+  it('puts the row in its notice when it fits, exactly as a read returns it, and only the ids when it does not', async () => {
+    const nodeId = await newNode();
+    const error = { code: 'PROVIDER_ERROR', message: 'quote " and \\ and ü', nested: [1, null, { deep: true }] };
+    await appendEvent(testDb.db, nodeId, { phase: 'WAITING_FOR_SERVER', kind: 'ERROR', message: 'fits ✓', progress: 40, attempt: 2, error });
+    await testDb.db.$transaction((tx) => appendEvent(tx, nodeId, { phase: 'FAILED', kind: 'PHASE_ENTERED', message: 'x'.repeat(MAX_NOTICE_BYTES) }, { phase: 'FAILED' }));
+    await appendEvent(testDb.db, nodeId, { phase: 'FAILED', kind: 'INFO', message: 'é'.repeat(MAX_NOTICE_BYTES / 2 - 100) });
+    const [fits, oversized, multibyte] = await noticesOf(nodeId, 3);
+    const rows = await testDb.db.acquisitionEvent.findMany({ where: { nodeId }, orderBy: { seq: 'asc' } });
+    expect(rows.map((row) => row.seq)).toEqual([1, 2, 3]);
+    expect(eventOfNotice(fits!)).toEqual(rows[0]);
+    // Too big for a notice: the statement still commits and announces the seq, without the row.
+    expect(oversized).toEqual({ nodeId, organizationId, seq: 2, phase: 'FAILED' });
+    expect(eventOfNotice(oversized!)).toBeNull();
+    // The limit counts bytes, not characters (each é is two bytes in UTF-8).
+    expect(multibyte!.event).toBeUndefined();
+    expect(Buffer.byteLength(payloads.at(-1)!)).toBeLessThanOrEqual(MAX_NOTICE_BYTES);
+  });
+
+  it('takes nothing from a notice whose row is malformed', () => {
+    const good = { nodeId: '6f1b6a43-5b4a-4d43-9b89-0c3b5c2b2a10', organizationId, seq: 3, phase: 'READY', event: { id: '17', kind: 'INFO', message: 'm', progress: null, attempt: 1, error: null, at: '2026-12-01T01:00:00.123+00:00' } };
+    expect(eventOfNotice(good)).toEqual({ id: 17n, nodeId: good.nodeId, seq: 3, phase: 'READY', kind: 'INFO', message: 'm', progress: null, attempt: 1, error: null, at: new Date('2026-12-01T01:00:00.123Z') });
+    const broken: Array<Record<string, unknown>> = [
+      { phase: 'ASLEEP' }, { seq: 1.5 }, { event: null }, { event: { ...good.event, id: '1e3' } }, { event: { ...good.event, kind: 'GOSSIP' } },
+      { event: { ...good.event, message: 7 } }, { event: { ...good.event, progress: '40' } }, { event: { ...good.event, at: 'yesterday' } },
+    ];
+    for (const change of broken) expect(eventOfNotice({ ...good, ...change } as never)).toBeNull();
   });
 
   it('rejects an unknown node without writing anything', async () => {

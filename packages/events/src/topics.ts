@@ -1,17 +1,35 @@
 /**
  * The typed topic map of Hangar's cross-process events.
  *
- * A *channel* is a Postgres NOTIFY channel. Its payload is a hint of a few ids (and a seq), far
- * below Postgres' 8,000-byte limit and our own MAX_NOTICE_BYTES: a subscriber never takes
- * content from it, it reads the rows. A *topic* is how a process routes one channel's notices to
- * its local listeners: by one payload field (a node's timeline by `nodeId`, an organization's
- * list views by `organizationId`).
+ * A *channel* is a Postgres NOTIFY channel. Its payload is a few ids (and a seq), below
+ * Postgres' 8,000-byte limit and our own MAX_NOTICE_BYTES; a subscriber reads the rows for
+ * content. One exception: a node event's notice also carries the event row itself when it fits
+ * (`event`, written by appendEvent in the same statement as the row), and a follower of the node
+ * takes it from there instead of reading it (@hangar/core event-log eventOfNotice; it reads
+ * when the row is absent or a seq is missing). Event rows hold what a node's timeline shows its
+ * organization, never a secret. A *topic* is how a process routes one channel's notices to its
+ * local listeners: by one payload field (a node's timeline by `nodeId`, an organization's list
+ * views by `organizationId`).
  */
+
+/**
+ * The rest of a node event's row (AcquisitionEvent) as a notice carries it: `id` as a decimal
+ * string (a bigint), `at` as an ISO 8601 timestamp. Untrusted until checked (eventOfNotice).
+ */
+export interface NodeEventInNotice {
+  id: string;
+  kind: string;
+  message: string;
+  progress: number | null;
+  attempt: number | null;
+  error: unknown;
+  at: string;
+}
 
 /** The NOTIFY channels and the payload each carries. */
 export interface ChannelPayloads {
   /** A node event committed (packages/core/src/event-log.ts appendEvent). */
-  hangar_node_events: { nodeId: string; organizationId: string; seq: number; phase: string };
+  hangar_node_events: { nodeId: string; organizationId: string; seq: number; phase: string; event?: NodeEventInNotice };
   /** A provider connection's credential status (or another of its fields) changed. */
   hangar_connection_changes: { connectionId: string; organizationId: string };
   /** An API token was revoked: open subscriptions authenticated with it must end. */
@@ -27,8 +45,12 @@ export const CHANNELS = {
   apiTokenRevoked: 'hangar_api_token_revoked',
 } as const satisfies Record<string, ChannelName>;
 
-/** The largest payload a producer may send. Ids and a seq fit in a fifth of it. */
-export const MAX_NOTICE_BYTES = 1024;
+/**
+ * The largest payload a producer may send, and a listener accepts: below Postgres' limit (a
+ * payload of 8,000 bytes or more fails the NOTIFY). Ids and a seq take ~150 bytes; a node
+ * event's row is carried only while the whole payload stays within this.
+ */
+export const MAX_NOTICE_BYTES = 7_900;
 
 /** A channel and the payload field whose value is a listener's key. */
 type TopicSpec = { [C in ChannelName]: { channel: C; key: keyof ChannelPayloads[C] & string } }[ChannelName];
