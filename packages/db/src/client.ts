@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export type { PrismaClient } from './generated/prisma/client.ts';
@@ -18,8 +19,26 @@ const POOL_MAX_CONNECTIONS = 10;
 const TRANSACTION_MAX_WAIT_MS = 30_000;
 const TRANSACTION_TIMEOUT_MS = 60_000;
 
+/** The node-postgres pool under each client createDb made (the same connections Prisma uses). */
+const pools = new WeakMap<object, pg.Pool>();
+
 /** A Prisma client over node-postgres (no engine binary). */
 export function createDb(url: string, options: { poolMax?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: url, max: options.poolMax ?? POOL_MAX_CONNECTIONS });
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS } });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolMax ?? POOL_MAX_CONNECTIONS });
+  // $disconnect ends the pool; a later query makes Prisma open a new one of its own.
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS } });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The open node-postgres pool of a client from createDb, for a hot statement that Prisma's query
+ * path would slow down (a named, prepared statement: one round trip, parsed once per
+ * connection). Undefined for a transaction client (its statements must stay on its connection)
+ * and once the client was disconnected.
+ */
+export function pgPoolOf(db: object): pg.Pool | undefined {
+  const pool = pools.get(db);
+  return pool && !pool.ending && !pool.ended ? pool : undefined;
 }
