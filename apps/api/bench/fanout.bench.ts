@@ -8,8 +8,8 @@ import { loadAverage, median, met, percentile, QUICK, round2, size, startBenchPo
 /**
  * Latency of one node event from its producer to a subscriber, through Hangar's path: a
  * appendEvent (the worker's side: one statement bumps lastSeq, inserts the row and calls pg_notify;
- * it commits on its own here) → the pg event target's LISTEN connection → openNodeEventStream reading the row
- * (the API's side, its own Prisma pool) → the subscriber's loop. Baseline: the raw round trip
+ * it commits on its own here) → the pg event target's LISTEN connection → openNodeEventStream taking the row
+ * from the notice, or reading it when the notice lacks it (the API's side, its own pool) → the subscriber's loop. Baseline: the raw round trip
  * on the same Postgres, `SELECT pg_notify(...)` from a pg.Pool to a pg.Client that LISTENs,
  * with a payload of the same shape. Both: EVENTS events per round, CONCURRENCY producers at
  * once, spread over NODES nodes (one stream each); latency = from just before the producer

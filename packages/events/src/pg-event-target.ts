@@ -56,7 +56,8 @@ type Listener = (event: CustomEvent) => void;
  * Routes are `<topic>` or `<topic>:<key>` of the typed topic map (topics.ts). One dedicated
  * connection LISTENs on every channel from start(); it is re-opened with capped exponential
  * backoff when it drops, and then every listener of RESYNC_EVENT is told, because Postgres does
- * not replay the notices sent meanwhile. NOTIFY is a hint: listeners read rows for content.
+ * not replay the notices sent meanwhile. The rows are the truth: a listener reads them after a
+ * resync, and whenever a notice does not carry what it needs (topics.ts).
  */
 export interface PgEventTarget {
   addEventListener(type: string, listener: Listener | null): void;
