@@ -106,6 +106,8 @@ export async function appendToAll(db: Db, nodeIds: string[], key: string, concur
   }));
 }
 
+/** api.nodes_page's request: `nodes(first: 50)` with its connection fields. */
+export const NODES_PAGE_QUERY = '{ nodes(first: 50) { edges { cursor node { id name phase serverType location image ipv4 ipv6 attempt createdAt providerConnection { id name kind } } } pageInfo { hasNextPage endCursor } } }';
 export const NODE_EVENTS_QUERY = 'subscription ($nodeId: ID!, $after: Int) { nodeEvents(nodeId: $nodeId, after: $after) { seq phase kind message progress attempt at } }';
 
 export type GraphQL = <T = unknown>(query: string, variables?: Record<string, unknown>) => Promise<T>;
