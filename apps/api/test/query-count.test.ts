@@ -68,6 +68,11 @@ async function addNodes(count: number): Promise<void> {
   }
 }
 
+/** The table each SQL statement of the last request read (the first it names). */
+function tablesRead(): Array<string | undefined> {
+  return statements.map((sql) => /FROM "public"\."(\w+)"|FROM "(\w+)"/.exec(sql)?.slice(1).find(Boolean));
+}
+
 /** The Prisma operations one request sends (the first is the API token's lookup: `$.$queryRaw`, one statement). */
 async function countOperations(query: string): Promise<string[]> {
   operations = [];
@@ -92,6 +97,8 @@ describe('SQL statements per operation', () => {
     expect(many).toEqual(few);
     // The page (with connections and events joined in) and its totalCount.
     expect(few).toEqual([AUTH, 'Node.findMany', 'Node.count']);
+    // In SQL: Prisma reads each included relation with a statement of its own (the relations at once, in any order).
+    expect(tablesRead().sort()).toEqual(['AcquisitionEvent', 'ApiToken', 'Node', 'Node', 'ProviderConnection']);
   });
 
   it('a later page, a backward page and a filtered page cost the same as the first', async () => {
@@ -107,7 +114,7 @@ describe('SQL statements per operation', () => {
     await addNodes(50);
     expect(await countOperations(NODES_PAGE_QUERY)).toEqual([AUTH, 'Node.findMany']);
     // Prisma reads a relation (providerConnection) with a statement of its own.
-    expect(statements.map((sql) => /FROM "public"."(\w+)"|FROM "(\w+)"/.exec(sql)?.slice(1).find(Boolean))).toEqual(['ApiToken', 'Node', 'ProviderConnection']);
+    expect(tablesRead()).toEqual(['ApiToken', 'Node', 'ProviderConnection']);
   });
 
   it('a page reads only the columns its selected fields read', async () => {
