@@ -7,7 +7,7 @@ import { startProcess } from '../test/support/child-process.ts';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
 import { NODE_PROVISION_CONCURRENCY } from '../../worker/src/jobs/node-provision.ts';
 import { SECRET_KEY, startApiProcess } from './bench-processes.ts';
-import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
+import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenchPostgres, connectSimulator, graphqlClient } from './bench-support.ts';
 
 /**
  * acquire.throughput: acquisitions per minute from createNode to READY through pg-boss, with
@@ -71,17 +71,8 @@ try {
   failureDetail = () => api.output().slice(-3_000);
   const worker = await startProcess(WORKER_ENTRY, { DATABASE_URL: postgres.url, HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_PUBLIC_URL: api.url, HANGAR_LOG_LEVEL: 'error', HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` }, 'WORKER_READY');
   stops.push(() => worker.stop());
-  async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seed.token}` }, body: JSON.stringify({ query, variables }) });
-    const body = await response.json() as { data?: T; errors?: unknown };
-    if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-    return body.data;
-  }
-  const project = await (await fetch(`${sim.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', rateLimit: 3_600_000, serverLimit: 100_000 }) })).json() as { token: string };
-  const { createProviderConnection: { providerConnection: connection } } = await graphql<{ createProviderConnection: { providerConnection: { id: string } } }>(
-    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id } } } }',
-    { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` } },
-  );
+  const graphql = graphqlClient(api.url, seed.token);
+  const connection = await connectSimulator(graphql, sim.url);
   const started = Date.now();
   let next = 0;
   await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, async () => {

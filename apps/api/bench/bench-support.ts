@@ -106,4 +106,28 @@ export async function appendToAll(db: Db, nodeIds: string[], key: string, concur
   }));
 }
 
+/** api.nodes_page's request: `nodes(first: 50)` with its connection fields. */
+export const NODES_PAGE_QUERY = '{ nodes(first: 50) { edges { cursor node { id name phase serverType location image ipv4 ipv6 attempt createdAt providerConnection { id name kind } } } pageInfo { hasNextPage endCursor } } }';
 export const NODE_EVENTS_QUERY = 'subscription ($nodeId: ID!, $after: Int) { nodeEvents(nodeId: $nodeId, after: $after) { seq phase kind message progress attempt at } }';
+
+export type GraphQL = <T = unknown>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/** POSTs to `apiUrl`/graphql as `token`: the `data`, or a rejection with the errors. */
+export function graphqlClient(apiUrl: string, token: string): GraphQL {
+  return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+    const body = await response.json() as { data?: T; errors?: unknown };
+    if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+    return body.data;
+  };
+}
+
+/** A simulator project with no practical rate or server limit at `simUrl`, and a provider connection to it made through the API (its id). */
+export async function connectSimulator(graphql: GraphQL, simUrl: string): Promise<{ id: string }> {
+  const project = await (await fetch(`${simUrl}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', rateLimit: 3_600_000, serverLimit: 100_000 }) })).json() as { token: string };
+  const { createProviderConnection: { providerConnection } } = await graphql<{ createProviderConnection: { providerConnection: { id: string } } }>(
+    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id } } } }',
+    { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${simUrl}/v1` } },
+  );
+  return providerConnection;
+}

@@ -1,7 +1,7 @@
 import { createDb } from '@hangar/db/client';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
 import { startApiProcess, startClients, type Clients } from './bench-processes.ts';
-import { loadAverage, median, met, percentile, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
+import { loadAverage, median, met, percentile, round2, seedNodes, size, startBenchPostgres, connectSimulator, graphqlClient } from './bench-support.ts';
 
 /**
  * api.change_fanout: the cost of `nodeChanged` subscribers to the mutations of the same API
@@ -28,17 +28,8 @@ try {
   const seed = await seedNodes(db, 0);
   const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` });
   stops.push(() => api.stop());
-  async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${seed.token}` }, body: JSON.stringify({ query, variables }) });
-    const body = await response.json() as { data?: T; errors?: unknown };
-    if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-    return body.data;
-  }
-  const project = await (await fetch(`${sim.url}/_sim/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', rateLimit: 3_600_000, serverLimit: 100_000 }) })).json() as { token: string };
-  const { createProviderConnection: { providerConnection: connection } } = await graphql<{ createProviderConnection: { providerConnection: { id: string } } }>(
-    'mutation ($input: CreateProviderConnectionInput!) { createProviderConnection(input: $input) { ... on CreateProviderConnectionPayload { providerConnection { id } } } }',
-    { input: { name: 'sim', kind: 'HETZNER', token: project.token, apiEndpoint: `${sim.url}/v1` } },
-  );
+  const graphql = graphqlClient(api.url, seed.token);
+  const connection = await connectSimulator(graphql, sim.url);
   let created = 0;
   async function createOne(): Promise<number> {
     created += 1;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@hangar/db/client';
 import { startApiProcess, startEchoServer } from './bench-processes.ts';
-import { loadAverage, median, met, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
+import { loadAverage, median, met, NODES_PAGE_QUERY, round2, seedNodes, size, startBenchPostgres } from './bench-support.ts';
 
 /**
  * api.nodes_page: `nodes(first: 50)` with its connection fields, requests/s and p50 at 1 and at
@@ -11,11 +11,11 @@ import { loadAverage, median, met, round2, seedNodes, size, startBenchPostgres }
  * of echo-server.ts answering the same query from a static page of the same shape. ROUNDS
  * rounds in alternation, medians reported. Goal: ≥ 40 % of the baseline's requests/s (at 50
  * clients). "≤ 2 SQL statements per request" is pinned by apps/api/test/query-count.test.ts.
- * The query is NODES_PAGE_QUERY below, in one place: the contract rework (issue 10) changes it.
+ * The query is NODES_PAGE_QUERY (bench-support.ts), in one place: the contract rework (issue 10)
+ * changes it; apps/api/test/query-count.test.ts pins its SQL statements.
  *   node apps/api/bench/nodes-page.bench.ts
  * Exits 1 when a response is not a page (an error or a non-200).
  */
-export const NODES_PAGE_QUERY = '{ nodes(first: 50) { edges { cursor node { id name phase serverType location image ipv4 ipv6 attempt createdAt providerConnection { id name kind } } } pageInfo { hasNextPage endCursor } } }';
 const NODES = size('BENCH_NODES', 200, 60);
 const REQUESTS_SERIAL = size('BENCH_REQUESTS_SERIAL', 500, 30);
 const REQUESTS_PARALLEL = size('BENCH_REQUESTS', 3_000, 150);
