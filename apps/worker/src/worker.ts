@@ -1,4 +1,5 @@
 import type { CoreDeps } from '@hangar/core/deps';
+import { releaseParkedClocks } from '@hangar/core/node-state';
 import { JOBS } from './jobs.ts';
 
 export interface Worker {
@@ -28,6 +29,8 @@ export function buildWorker(deps: CoreDeps): Worker {
     async stop() {
       // Waits for running handlers to finish; their jobs are then complete or retried later.
       await Promise.all(started.map((name) => deps.boss.offWork(name, { wait: true })));
+      // Parked machine waits stop counting here; their follow-up jobs hold the clock again.
+      releaseParkedClocks(deps);
     },
   };
 }

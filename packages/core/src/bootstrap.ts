@@ -19,6 +19,8 @@
  *   WAITING_FOR_READINESS → READY) when it is in that phase; when the machine is faster than the
  *   phase driver (it registers while the node is still WAITING_FOR_SERVER), the facts are
  *   recorded and the driver makes the moves, so the phases are always entered in order.
+ * - Each of these calls wakes the node's job (node-jobs.ts wakeProvision) after its commit: a
+ *   driver that parked its wait for the machine (acquisition.ts) goes on at once, with no poll.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ import type { CoreDeps } from './deps.ts';
 import { msLeftInPhase } from './deadlines.ts';
 import { appendEvent } from './event-log.ts';
 import { enterPhase, lockNode } from './node-state.ts';
+import { wakeProvision } from './node-jobs.ts';
 import { heartbeatIntervalMs, refreshNodeHealth } from './node-health.ts';
 
 /** Visible prefix of registration tokens (recognisable in a leak scan). */
@@ -233,7 +236,21 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
     return node.id;
   });
   deps.log.info({ nodeId, serverId }, 'machine registered');
+  await wakeDriver(deps, nodeId);
   return { nodeId, nodeCredential, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
+}
+
+/**
+ * Wakes the node's job after a call home changed what its driver waits for. The machine's call
+ * has succeeded either way (its fact is committed): a wake-up that fails is logged, and the
+ * parked wait's follow-up (acquisition.ts MACHINE_WAIT_RECHECK_MS) finds the fact instead.
+ */
+async function wakeDriver(deps: CoreDeps, nodeId: string): Promise<void> {
+  try {
+    await wakeProvision(deps.boss, nodeId, deps.config);
+  } catch (error) {
+    deps.log.warn({ err: error, nodeId }, 'could not wake the node job after a call home');
+  }
 }
 
 /** What a heartbeat returns to the machine. */
@@ -270,6 +287,7 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
     }
     return { nodeId: found.id, phase: 'READY', heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
   }
+  let wake = false;
   const phase = await deps.db.$transaction(async (tx) => {
     const node = await lockNode(tx, found.id);
     if (!node || node.nodeCredentialHash !== credentialHash) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
@@ -281,8 +299,11 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
       return 'READY' as const;
     }
     await tx.node.update({ where: { id: node.id }, data: update });
+    // A first healthy heartbeat the driver has to apply (it came early, or the node is being stopped).
+    wake = healthy && node.lastHeartbeatHealthy !== true && node.phase !== 'READY';
     return node.phase;
   });
   if (phase === 'READY') deps.log.info({ nodeId: found.id }, 'node ready');
+  if (wake) await wakeDriver(deps, found.id);
   return { nodeId: found.id, phase, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
 }

@@ -146,6 +146,18 @@ export async function enqueueProvision(boss: PgBoss, nodeId: string, config: Pic
   return boss.send(NODE_PROVISION_QUEUE, data, nodeJobOptions(nodeId, config, extra));
 }
 
+/**
+ * Makes sure a node_provision job for the node runs now: a queued one that waits for a later
+ * start (the follow-up of a parked wait, acquisition.ts) is pulled forward, otherwise one is
+ * queued. The machine's calls home and cancel use it; a plain send would be refused while the
+ * parked wait's follow-up is queued (stately: one queued job per node) and wait for it.
+ */
+export async function wakeProvision(boss: PgBoss, nodeId: string, config: Pick<HangarConfig, 'deadlineScale'>, extra: Pick<SendOptions, 'db'> = {}): Promise<void> {
+  const data: NodeJobData = { nodeId };
+  const { singletonKey, expireInSeconds, heartbeatSeconds } = nodeJobOptions(nodeId, config);
+  await boss.upsert(NODE_PROVISION_QUEUE, data, { singletonKey, expireInSeconds, heartbeatSeconds, startAfter: 0, ...extra });
+}
+
 /** Puts a node_release job on the queue (pass `db` to send inside a transaction). */
 export async function enqueueRelease(boss: PgBoss, nodeId: string, config: Pick<HangarConfig, 'deadlineScale'>, extra: SendOptions = {}): Promise<string | null> {
   const data: NodeJobData = { nodeId };

@@ -1,14 +1,15 @@
 /**
  * node_provision: drives one node through its acquisition phases (packages/core
  * acquisition.ts). Resumable: a retried job (worker crash, expired heartbeat) continues from the
- * node's current phase. While a machine boots, the run hands its slot back and this job sends
- * its own follow-up (the queue is stately per node, so that never makes two).
+ * node's current phase. While a machine boots, the run parks: it hands its slot back at once and
+ * this job sends its own follow-up for the phase deadline (the queue is stately per node, so that
+ * never makes two); the machine's call home pulls that follow-up forward (wakeProvision).
  */
 import { provisionNode } from '@hangar/core/acquisition';
 import { enqueueProvision, NODE_PROVISION_QUEUE, NODE_WORK_OPTIONS, nodeQueueOptions, type NodeJobData } from '@hangar/core/node-jobs';
 import type { JobDefinition } from '../job.ts';
 
-/** Acquisitions one worker process drives at once (most of their time is spent waiting). */
+/** Acquisitions one worker process drives at once (waits for a machine hold no slot). */
 export const NODE_PROVISION_CONCURRENCY = 16;
 
 export const nodeProvisionJob: JobDefinition<NodeJobData> = {
