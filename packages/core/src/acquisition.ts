@@ -63,7 +63,7 @@ export const SERVER_POLL_INTERVAL_MS = 500;
 /** The pause between those reads never grows beyond this. */
 export const SERVER_POLL_MAX_INTERVAL_MS = 5_000;
 
-/** What a run of the driver ends with: nothing left to do, or a follow-up job wanted. */
+/** What a run of the driver ends with: nothing left to do, or a follow-up job wanted (`afterMs` 0: at once). */
 export type ProvisionOutcome = { kind: 'done' } | { kind: 'requeue'; afterMs: number };
 
 const DONE: ProvisionOutcome = { kind: 'done' };
@@ -181,7 +181,9 @@ async function runStep(deps: CoreDeps, node: Node, jobSignal: AbortSignal, leftM
         await transition(deps, node.id, { phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
           message: `checking provider connection "${connection.name}" and its catalog (attempt ${node.attempt})`,
         });
-        return null;
+        // The first step is short and runs ahead of follow-ups (node-jobs.ts NODE_START_PRIORITY):
+        // hand the slot back so the next new node leaves QUEUED too; the rest is a follow-up job.
+        return { kind: 'requeue', afterMs: 0 };
       case 'VALIDATING':
         await validate(step);
         return null;

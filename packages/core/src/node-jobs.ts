@@ -61,6 +61,14 @@ export const NODE_JOB_RESUME_BOUND_SECONDS =
 /** Never expire a running job before this (the handler also hands back its slot while it waits for a machine). */
 export const NODE_JOB_MIN_EXPIRE_SECONDS = 30 * 60;
 
+/**
+ * The pg-boss priority of a node's first node_provision job (createNode, retryNode); follow-ups
+ * run at 0. The first run only enters VALIDATING and hands its slot back (acquisition.ts), so
+ * with these jobs fetched first a burst of new nodes all leave QUEUED within a few short steps
+ * instead of waiting behind whole acquisitions.
+ */
+export const NODE_START_PRIORITY = 1;
+
 /** The data of node_provision and node_release jobs. */
 export interface NodeJobData {
   nodeId: string;

@@ -92,8 +92,9 @@ export async function transition(deps: CoreDeps, nodeId: string, expected: Expec
 }
 
 /**
- * The phase clock while a job holds the node (deadlines.ts): renewed at once (the gap since the
- * last renewal counts for at most one lease) and then every PHASE_CLOCK_RENEW_MS until stopped.
+ * The phase clock while a job holds the node (deadlines.ts): renewed at once unless it was less
+ * than PHASE_CLOCK_RENEW_MS ago (the gap since the last renewal counts for at most one lease) and
+ * then every PHASE_CLOCK_RENEW_MS until stopped.
  * Only the job's holder renews (node queues are stately: one holder per node), and only while
  * the node is still in the phase and attempt it was read in. `usedMs()` is the deadline time
  * the phase has used, as of now.
@@ -115,7 +116,9 @@ export async function holdPhaseClock(
       .catch((error: unknown) => deps.log.warn({ err: error, nodeId: node.id }, 'could not renew the phase clock'));
     return writing;
   };
-  await renew();
+  // A clock renewed (or a phase entered) less than a renewal period ago needs no write yet: the
+  // gap counts in full either way (it is shorter than a lease), and the timer writes it next.
+  if (Date.now() - clock.phaseClockAt.getTime() >= PHASE_CLOCK_RENEW_MS) await renew();
   const timer = setInterval(() => void renew(), PHASE_CLOCK_RENEW_MS);
   timer.unref();
   return {

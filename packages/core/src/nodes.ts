@@ -18,7 +18,7 @@ import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { enqueueProvision, enqueueRelease, wakeProvision } from './node-jobs.ts';
+import { enqueueProvision, enqueueRelease, NODE_START_PRIORITY, wakeProvision } from './node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specName } from './node-spec.ts';
 import { checkAlternatives, describePlacement, parseAlternatives, type PlacementInput } from './placements.ts';
 import { priceOf } from './node-cost.ts';
@@ -234,7 +234,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           ...(userDataSummary === null ? {} : { userDataBytes: userDataSummary.bytes, userDataSha256: userDataSummary.sha256 }),
         },
       });
-      await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx) });
+      await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx), priority: NODE_START_PRIORITY });
       return tx.node.findUniqueOrThrow({ where: { id } });
     });
     deps.log.info({ nodeId: id, organizationId: actor.organizationId, serverType, location }, 'node queued');
@@ -344,7 +344,7 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, ch
         },
       });
       await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.retry', targetType: 'Node', targetId: node.id, details: { name: node.name, attempt, ...(spec ?? {}) } });
-      await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx) });
+      await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx), priority: NODE_START_PRIORITY });
       return tx.node.findUniqueOrThrow({ where: { id: node.id } });
     });
   } catch (error) {
