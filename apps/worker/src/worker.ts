@@ -1,3 +1,4 @@
+import type { Job } from 'pg-boss';
 import type { CoreDeps } from '@hangar/core/deps';
 import { releaseParkedClocks } from '@hangar/core/node-state';
 import { JOBS } from './jobs.ts';
@@ -18,9 +19,13 @@ export function buildWorker(deps: CoreDeps): Worker {
       for (const job of JOBS) {
         await deps.boss.createQueue(job.name, job.queue);
         const work = typeof job.work === 'function' ? job.work(deps) : job.work;
-        await deps.boss.work(job.name, { ...work, localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
+        const handle = async (jobs: Job[]) => {
           for (const one of jobs) await job.handler(deps, one as never);
-        });
+        };
+        await deps.boss.work(job.name, { ...work, localConcurrency: job.concurrency ?? 1 }, handle);
+        if (job.priorityLane) {
+          await deps.boss.work(job.name, { ...work, localConcurrency: job.priorityLane.concurrency, minPriority: job.priorityLane.minPriority }, handle);
+        }
         started.push(job.name);
         if (job.schedule) await deps.boss.schedule(job.name, job.schedule);
         if (job.start) await job.start(deps);

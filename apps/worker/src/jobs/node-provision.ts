@@ -8,17 +8,20 @@
  * machine's call home pulls a parked follow-up forward (wakeProvision).
  */
 import { provisionNode } from '@hangar/core/acquisition';
-import { enqueueProvision, NODE_PROVISION_QUEUE, NODE_WORK_OPTIONS, nodeQueueOptions, type NodeJobData } from '@hangar/core/node-jobs';
+import { enqueueProvision, NODE_PROVISION_QUEUE, NODE_START_PRIORITY, NODE_WORK_OPTIONS, nodeQueueOptions, type NodeJobData } from '@hangar/core/node-jobs';
 import type { JobDefinition } from '../job.ts';
 
 /** Acquisitions one worker process drives at once (waits for a machine hold no slot). */
 export const NODE_PROVISION_CONCURRENCY = 16;
+/** More slots that only take a node's first job (NODE_START_PRIORITY): new nodes leave QUEUED at once. */
+export const NODE_START_CONCURRENCY = 2;
 
 export const nodeProvisionJob: JobDefinition<NodeJobData> = {
   name: NODE_PROVISION_QUEUE,
   queue: nodeQueueOptions(NODE_PROVISION_QUEUE),
   work: NODE_WORK_OPTIONS,
   concurrency: NODE_PROVISION_CONCURRENCY,
+  priorityLane: { minPriority: NODE_START_PRIORITY, concurrency: NODE_START_CONCURRENCY },
   async handler(deps, job) {
     const outcome = await provisionNode(deps, job.data.nodeId, { signal: job.signal });
     if (outcome.kind === 'requeue') {
