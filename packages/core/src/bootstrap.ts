@@ -19,8 +19,9 @@
  *   WAITING_FOR_READINESS → READY) when it is in that phase; when the machine is faster than the
  *   phase driver (it registers while the node is still WAITING_FOR_SERVER), the facts are
  *   recorded and the driver makes the moves, so the phases are always entered in order.
- * - Each of these calls wakes the node's job (node-jobs.ts wakeProvision) after its commit: a
- *   driver that parked its wait for the machine (acquisition.ts) goes on at once, with no poll.
+ * - A call that a parked driver waits for (registration in PROVISIONING; a first healthy
+ *   heartbeat in WAITING_FOR_READINESS the API did not act on) wakes the node's job after its
+ *   commit (node-jobs.ts wakeProvision): the driver (acquisition.ts) goes on at once, no poll.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -213,6 +214,9 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
   noteSecret(nodeCredential);
   const now = new Date();
 
+  // Only a driver waiting in PROVISIONING can be parked (acquisition.ts): an earlier phase's
+  // driver is running or queued and applies the recorded fact itself, so it needs no wake-up.
+  let wake = false;
   const nodeId = await deps.db.$transaction(async (tx) => {
     const found = await tx.node.findUnique({ where: { registrationTokenHash: tokenHash }, select: { id: true } });
     if (!found) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
@@ -233,10 +237,11 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
       // Faster than the phase driver: keep the fact; the driver enters the phases in order.
       await appendEvent(tx, node.id, { phase: node.phase, kind: 'INFO', message: `machine registered early (server ${serverId})` }, update);
     }
+    wake = node.phase === 'PROVISIONING';
     return node.id;
   });
   deps.log.info({ nodeId, serverId }, 'machine registered');
-  await wakeDriver(deps, nodeId);
+  if (wake) await wakeDriver(deps, nodeId);
   return { nodeId, nodeCredential, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
 }
 
@@ -299,8 +304,9 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
       return 'READY' as const;
     }
     await tx.node.update({ where: { id: node.id }, data: update });
-    // A first healthy heartbeat the driver has to apply (it came early, or the node is being stopped).
-    wake = healthy && node.lastHeartbeatHealthy !== true && node.phase !== 'READY';
+    // A first healthy heartbeat that a parked driver has to apply (the node is being stopped, so
+    // the API did not move it); earlier phases' drivers are running or queued and apply it themselves.
+    wake = healthy && node.lastHeartbeatHealthy !== true && node.phase === 'WAITING_FOR_READINESS';
     return node.phase;
   });
   if (phase === 'READY') deps.log.info({ nodeId: found.id }, 'node ready');
