@@ -27,9 +27,10 @@ import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenc
  */
 const NODES = size('BENCH_NODES', 500, 5);
 /**
- * createNode calls in flight. 50 at once make the API process (a Prisma pool of 8) fail some with
- * P2028 "Unable to start a transaction in the given time" on this shared 2-core machine (a 500,
- * not a typed error: docs/benchmarks.md), so the 500 are sent 8 at a time.
+ * createNode calls in flight. 50 at once once made the API process (a Prisma pool of 8) fail some
+ * with P2028 "Unable to start a transaction in the given time"; that is now the typed, retryable
+ * UNAVAILABLE at worst (apps/api/test/create-burst.test.ts), but a retried create is not what this
+ * measures, so the 500 are sent 8 at a time.
  */
 const CREATE_CONCURRENCY = 8;
 const DONE_TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 600_000, 240_000);
