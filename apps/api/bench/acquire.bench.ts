@@ -27,9 +27,10 @@ import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenc
  */
 const NODES = size('BENCH_NODES', 500, 5);
 /**
- * createNode calls in flight. 50 at once make the API process (a Prisma pool of 8) fail some with
- * P2028 "Unable to start a transaction in the given time" on this shared 2-core machine (a 500,
- * not a typed error: docs/benchmarks.md), so the 500 are sent 8 at a time.
+ * createNode calls in flight. 50 at once once made the API process (a Prisma pool of 8) fail some
+ * with P2028 "Unable to start a transaction in the given time"; that is now the typed, retryable
+ * UNAVAILABLE at worst (apps/api/test/create-burst.test.ts), but a retried create is not what this
+ * measures, so the 500 are sent 8 at a time.
  */
 const CREATE_CONCURRENCY = 8;
 const DONE_TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 600_000, 240_000);
@@ -66,7 +67,11 @@ try {
   const baseline = (NODES / (Date.now() - noopStarted)) * 60_000;
   await boss.stop({ graceful: false, timeout: 2_000 });
 
-  const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` });
+  // Every simulated machine calls home from 127.0.0.1: the per-address /agent limit (600 a minute
+  // by default, meant for one machine) is raised as an operator would for machines behind one NAT
+  // address. At the default, 500 machines' registrations and heartbeats were answered 429, 35
+  // machines gave up registering and their nodes waited for the bootstrap deadline.
+  const api = await startApiProcess(postgres.url, undefined, { HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1`, HANGAR_RATE_LIMIT_AGENT_PER_MINUTE: '100000000' });
   stops.push(() => api.stop());
   failureDetail = () => api.output().slice(-3_000);
   const worker = await startProcess(WORKER_ENTRY, { DATABASE_URL: postgres.url, HANGAR_SECRET_KEY: SECRET_KEY, HANGAR_PUBLIC_URL: api.url, HANGAR_LOG_LEVEL: 'error', HANGAR_PROVIDER_ENDPOINTS: `${sim.url}/v1` }, 'WORKER_READY');
@@ -106,6 +111,10 @@ try {
     FROM "AcquisitionEvent" q JOIN "AcquisitionEvent" v ON v."nodeId" = q."nodeId" AND v."phase" = 'VALIDATING' AND v."kind" = 'PHASE_ENTERED'
     WHERE q."seq" = 1`;
   const waits = firstPhase.map((row) => Number(row.ms)).sort((a, b) => a - b);
+  // Calls home the API refused (429) or that gave up: each one makes its node wait.
+  const { servers } = await (await fetch(`${sim.url}/_sim/servers`)).json() as { servers: Array<{ boot: { state: string; lastError: string | null } | null }> };
+  const machinesRefused = servers.filter((server) => server.boot?.lastError?.includes('429')).length;
+  const machinesGaveUp = servers.filter((server) => server.boot?.state === 'gave_up').length;
   const result = {
     name: 'acquire.throughput',
     value: Math.round(value),
@@ -117,6 +126,8 @@ try {
     acceptedMs,
     firstPhaseP50Ms: round2(percentile(waits, 50)),
     firstPhaseP99Ms: round2(percentile(waits, 99)),
+    machinesRefused,
+    machinesGaveUp,
     goal: '>= 6,000 a minute; enqueue -> first phase p50 <= 50 ms, p99 <= 2 s',
     met: met(ready === NODES && value >= 6_000 && percentile(waits, 50) <= 50 && percentile(waits, 99) <= 2_000),
     loadAverage: loadAverage(),

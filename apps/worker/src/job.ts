@@ -10,6 +10,11 @@ export interface JobDefinition<Data extends object = object> {
   /** How many of this job one worker process runs at once. */
   concurrency?: number;
   /**
+   * Extra slots that take only jobs of at least `minPriority` (pg-boss `minPriority`): a lane for
+   * short first steps that is never full of long ones.
+   */
+  priorityLane?: { minPriority: number; concurrency: number };
+  /**
    * Options the queue is created with (policy, retries, heartbeat). pg-boss keeps the first
    * definition of a queue, so whoever creates it first (this worker or an API process) must
    * use the same options.

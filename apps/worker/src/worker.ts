@@ -1,4 +1,6 @@
+import type { Job } from 'pg-boss';
 import type { CoreDeps } from '@hangar/core/deps';
+import { releaseParkedClocks } from '@hangar/core/node-state';
 import { JOBS } from './jobs.ts';
 
 export interface Worker {
@@ -17,9 +19,13 @@ export function buildWorker(deps: CoreDeps): Worker {
       for (const job of JOBS) {
         await deps.boss.createQueue(job.name, job.queue);
         const work = typeof job.work === 'function' ? job.work(deps) : job.work;
-        await deps.boss.work(job.name, { ...work, localConcurrency: job.concurrency ?? 1 }, async (jobs) => {
+        const handle = async (jobs: Job[]) => {
           for (const one of jobs) await job.handler(deps, one as never);
-        });
+        };
+        await deps.boss.work(job.name, { ...work, localConcurrency: job.concurrency ?? 1 }, handle);
+        if (job.priorityLane) {
+          await deps.boss.work(job.name, { ...work, localConcurrency: job.priorityLane.concurrency, minPriority: job.priorityLane.minPriority }, handle);
+        }
         started.push(job.name);
         if (job.schedule) await deps.boss.schedule(job.name, job.schedule);
         if (job.start) await job.start(deps);
@@ -28,6 +34,8 @@ export function buildWorker(deps: CoreDeps): Worker {
     async stop() {
       // Waits for running handlers to finish; their jobs are then complete or retried later.
       await Promise.all(started.map((name) => deps.boss.offWork(name, { wait: true })));
+      // Parked machine waits stop counting here; their follow-up jobs hold the clock again.
+      releaseParkedClocks(deps);
     },
   };
 }

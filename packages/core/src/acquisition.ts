@@ -19,10 +19,12 @@
  * (e.g. the token was revoked) keeps its id on the node, and the reconcile job deletes it later.
  *
  * Waiting for the machine (PROVISIONING, WAITING_FOR_READINESS): the API moves the node when
- * the machine registers and sends its first healthy heartbeat. The driver only watches the
- * node row (every MACHINE_WAIT_POLL_INTERVAL_MS) for at most MACHINE_WAIT_SLICE_MS, then hands
- * its worker slot back and asks for a follow-up job MACHINE_WAIT_REQUEUE_MS later: a slow boot
- * never holds a worker slot for the whole bootstrap deadline.
+ * the machine registers and sends its first healthy heartbeat, and wakes the node's job
+ * (node-jobs.ts wakeProvision). The driver holds no worker slot and runs no poll meanwhile: it
+ * parks the wait (returns `requeue`, the job sends its follow-up to start at the phase deadline
+ * or MACHINE_WAIT_RECHECK_MS, whichever is first) and leaves the phase clock to the worker
+ * process's parked-clock renewal (node-state.ts parkPhaseClock). The follow-up fails the node
+ * when the machine never called; a wake-up pulls it forward.
  */
 import type { Node, Prisma, ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { nodeError, nodeErrorFromProvider, type NodeError } from '@hangar/domain/node-errors';
@@ -36,7 +38,7 @@ import { combineUserData } from './user-data.ts';
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { holdPhaseClock, transition, whenNode } from './node-state.ts';
+import { holdPhaseClock, parkPhaseClock, transition, whenNode } from './node-state.ts';
 import { checkAgainstCatalog } from './catalog.ts';
 import { priceIsCurrent, priceOf } from './node-cost.ts';
 import { CAPACITY_CODES, fallBack } from './placements.ts';
@@ -46,12 +48,14 @@ import { Interrupted, StepFailure, errorJson, formatMs, note, retryEvents, timeo
 import { cleanupScope, deleteNodeServers, deleteServers, findNodeServers } from './release.ts';
 import { attemptOf, hangarLabels } from './server-labels.ts';
 
-/** How often the driver re-reads the node while the machine boots. */
-export const MACHINE_WAIT_POLL_INTERVAL_MS = 250;
-/** Longest one job watches a booting machine before it hands its worker slot back. */
-export const MACHINE_WAIT_SLICE_MS = 15_000;
-/** When the follow-up job of a handed-back wait starts. */
-export const MACHINE_WAIT_REQUEUE_MS = 1_000;
+/**
+ * Longest a parked machine wait goes unlooked-at: its follow-up job starts then (or at the phase
+ * deadline, if sooner) even without a wake-up, so a lost wake-up (an API process that died
+ * between its commit and the wake) delays the node by this much at most.
+ */
+export const MACHINE_WAIT_RECHECK_MS = 30_000;
+/** A parked wait's follow-up never starts sooner than this (a deadline a few ms away). */
+export const MACHINE_WAIT_MIN_PARK_MS = 50;
 /** How often a running step checks whether the node was cancelled. */
 export const CANCEL_POLL_INTERVAL_MS = 500;
 /** First pause between two reads of a server that is not running yet (adopted servers). */
@@ -59,7 +63,7 @@ export const SERVER_POLL_INTERVAL_MS = 500;
 /** The pause between those reads never grows beyond this. */
 export const SERVER_POLL_MAX_INTERVAL_MS = 5_000;
 
-/** What a run of the driver ends with: nothing left to do, or a follow-up job wanted. */
+/** What a run of the driver ends with: nothing left to do, or a follow-up job wanted (`afterMs` 0: at once). */
 export type ProvisionOutcome = { kind: 'done' } | { kind: 'requeue'; afterMs: number };
 
 const DONE: ProvisionOutcome = { kind: 'done' };
@@ -177,7 +181,9 @@ async function runStep(deps: CoreDeps, node: Node, jobSignal: AbortSignal, leftM
         await transition(deps, node.id, { phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
           message: `checking provider connection "${connection.name}" and its catalog (attempt ${node.attempt})`,
         });
-        return null;
+        // The first step is short and runs ahead of follow-ups (node-jobs.ts NODE_START_PRIORITY):
+        // hand the slot back so the next new node leaves QUEUED too; the rest is a follow-up job.
+        return { kind: 'requeue', afterMs: 0 };
       case 'VALIDATING':
         await validate(step);
         return null;
@@ -424,27 +430,13 @@ async function waitForMachine(step: Step): Promise<ProvisionOutcome | null> {
     await transition(deps, node.id, expected, 'READY', { message: 'healthy heartbeat received: the node is ready', update: { readyAt: new Date() } });
     return null;
   }
-  const sliceEnd = Math.min(Date.now() + MACHINE_WAIT_SLICE_MS, step.scope.deadlineAt);
-  while (Date.now() < sliceEnd) {
-    try {
-      await sleep(Math.min(MACHINE_WAIT_POLL_INTERVAL_MS, Math.max(1, sliceEnd - Date.now())), step.scope.signal);
-    } catch {
-      throw new Interrupted('interrupted while waiting for the machine');
-    }
-    const now = await deps.db.node.findUnique({ where: { id: node.id } });
-    if (
-      now === null ||
-      now.phase !== node.phase ||
-      now.attempt !== node.attempt ||
-      now.cancelRequestedAt !== null ||
-      (now.phase === 'PROVISIONING' && now.registeredAt !== null) ||
-      (now.phase === 'WAITING_FOR_READINESS' && now.lastHeartbeatHealthy === true)
-    ) {
-      return null;
-    }
-  }
-  if (Date.now() >= step.scope.deadlineAt) return null; // the loop fails it with the phase's timeout
-  return { kind: 'requeue', afterMs: MACHINE_WAIT_REQUEUE_MS };
+  const leftMs = step.scope.deadlineAt - Date.now();
+  if (leftMs <= 0) return null; // the loop fails it with the phase's timeout
+  // Park: hand the slot back at once; the machine's call home wakes the job, the follow-up
+  // is the deadline (and the safety net for a lost wake-up).
+  const afterMs = Math.max(MACHINE_WAIT_MIN_PARK_MS, Math.min(MACHINE_WAIT_RECHECK_MS, leftMs));
+  parkPhaseClock(deps, node, afterMs);
+  return { kind: 'requeue', afterMs };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,9 @@
  *   WAITING_FOR_READINESS → READY) when it is in that phase; when the machine is faster than the
  *   phase driver (it registers while the node is still WAITING_FOR_SERVER), the facts are
  *   recorded and the driver makes the moves, so the phases are always entered in order.
+ * - A call that a parked driver waits for (registration in PROVISIONING; a first healthy
+ *   heartbeat in WAITING_FOR_READINESS the API did not act on) wakes the node's job after its
+ *   commit (node-jobs.ts wakeProvision): the driver (acquisition.ts) goes on at once, no poll.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +33,7 @@ import type { CoreDeps } from './deps.ts';
 import { msLeftInPhase } from './deadlines.ts';
 import { appendEvent } from './event-log.ts';
 import { enterPhase, lockNode } from './node-state.ts';
+import { wakeProvision } from './node-jobs.ts';
 import { heartbeatIntervalMs, refreshNodeHealth } from './node-health.ts';
 
 /** Visible prefix of registration tokens (recognisable in a leak scan). */
@@ -210,6 +214,9 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
   noteSecret(nodeCredential);
   const now = new Date();
 
+  // Only a driver waiting in PROVISIONING can be parked (acquisition.ts): an earlier phase's
+  // driver is running or queued and applies the recorded fact itself, so it needs no wake-up.
+  let wake = false;
   const nodeId = await deps.db.$transaction(async (tx) => {
     const found = await tx.node.findUnique({ where: { registrationTokenHash: tokenHash }, select: { id: true } });
     if (!found) throw new AgentError(401, 'UNKNOWN_TOKEN', 'unknown registration token');
@@ -230,10 +237,25 @@ export async function registerMachine(deps: CoreDeps, body: unknown): Promise<Re
       // Faster than the phase driver: keep the fact; the driver enters the phases in order.
       await appendEvent(tx, node.id, { phase: node.phase, kind: 'INFO', message: `machine registered early (server ${serverId})` }, update);
     }
+    wake = node.phase === 'PROVISIONING';
     return node.id;
   });
   deps.log.info({ nodeId, serverId }, 'machine registered');
+  if (wake) await wakeDriver(deps, nodeId);
   return { nodeId, nodeCredential, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
+}
+
+/**
+ * Wakes the node's job after a call home changed what its driver waits for. The machine's call
+ * has succeeded either way (its fact is committed): a wake-up that fails is logged, and the
+ * parked wait's follow-up (acquisition.ts MACHINE_WAIT_RECHECK_MS) finds the fact instead.
+ */
+async function wakeDriver(deps: CoreDeps, nodeId: string): Promise<void> {
+  try {
+    await wakeProvision(deps.boss, nodeId, deps.config);
+  } catch (error) {
+    deps.log.warn({ err: error, nodeId }, 'could not wake the node job after a call home');
+  }
 }
 
 /** What a heartbeat returns to the machine. */
@@ -270,6 +292,7 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
     }
     return { nodeId: found.id, phase: 'READY', heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
   }
+  let wake = false;
   const phase = await deps.db.$transaction(async (tx) => {
     const node = await lockNode(tx, found.id);
     if (!node || node.nodeCredentialHash !== credentialHash) throw new AgentError(401, 'UNKNOWN_CREDENTIAL', 'unknown node credential');
@@ -281,8 +304,12 @@ export async function recordHeartbeat(deps: CoreDeps, nodeCredential: string | u
       return 'READY' as const;
     }
     await tx.node.update({ where: { id: node.id }, data: update });
+    // A first healthy heartbeat that a parked driver has to apply (the node is being stopped, so
+    // the API did not move it); earlier phases' drivers are running or queued and apply it themselves.
+    wake = healthy && node.lastHeartbeatHealthy !== true && node.phase === 'WAITING_FOR_READINESS';
     return node.phase;
   });
   if (phase === 'READY') deps.log.info({ nodeId: found.id }, 'node ready');
+  if (wake) await wakeDriver(deps, found.id);
   return { nodeId: found.id, phase, heartbeatIntervalMs: heartbeatIntervalMs(deps.config) };
 }

@@ -61,6 +61,14 @@ export const NODE_JOB_RESUME_BOUND_SECONDS =
 /** Never expire a running job before this (the handler also hands back its slot while it waits for a machine). */
 export const NODE_JOB_MIN_EXPIRE_SECONDS = 30 * 60;
 
+/**
+ * The pg-boss priority of a node's first node_provision job (createNode, retryNode); follow-ups
+ * run at 0. The first run only enters VALIDATING and hands its slot back (acquisition.ts), so
+ * with these jobs fetched first a burst of new nodes all leave QUEUED within a few short steps
+ * instead of waiting behind whole acquisitions.
+ */
+export const NODE_START_PRIORITY = 1;
+
 /** The data of node_provision and node_release jobs. */
 export interface NodeJobData {
   nodeId: string;
@@ -144,6 +152,18 @@ export function nodeJobOptions(nodeId: string, config: Pick<HangarConfig, 'deadl
 export async function enqueueProvision(boss: PgBoss, nodeId: string, config: Pick<HangarConfig, 'deadlineScale'>, extra: SendOptions = {}): Promise<string | null> {
   const data: NodeJobData = { nodeId };
   return boss.send(NODE_PROVISION_QUEUE, data, nodeJobOptions(nodeId, config, extra));
+}
+
+/**
+ * Makes sure a node_provision job for the node runs now: a queued one that waits for a later
+ * start (the follow-up of a parked wait, acquisition.ts) is pulled forward, otherwise one is
+ * queued. The machine's calls home and cancel use it; a plain send would be refused while the
+ * parked wait's follow-up is queued (stately: one queued job per node) and wait for it.
+ */
+export async function wakeProvision(boss: PgBoss, nodeId: string, config: Pick<HangarConfig, 'deadlineScale'>, extra: Pick<SendOptions, 'db'> = {}): Promise<void> {
+  const data: NodeJobData = { nodeId };
+  const { singletonKey, expireInSeconds, heartbeatSeconds } = nodeJobOptions(nodeId, config);
+  await boss.upsert(NODE_PROVISION_QUEUE, data, { singletonKey, expireInSeconds, heartbeatSeconds, startAfter: 0, ...extra });
 }
 
 /** Puts a node_release job on the queue (pass `db` to send inside a transaction). */

@@ -8,7 +8,7 @@
 import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodeError } from '@hangar/domain/node-errors';
 import { assertTransition, type Phase } from '@hangar/domain/phases';
-import { PHASE_CLOCK_RENEW_MS, phaseUsedMs, type PhaseClock } from './deadlines.ts';
+import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, phaseUsedMs, type PhaseClock } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
 import { errorJson } from './provider-steps.ts';
@@ -92,8 +92,9 @@ export async function transition(deps: CoreDeps, nodeId: string, expected: Expec
 }
 
 /**
- * The phase clock while a job holds the node (deadlines.ts): renewed at once (the gap since the
- * last renewal counts for at most one lease) and then every PHASE_CLOCK_RENEW_MS until stopped.
+ * The phase clock while a job holds the node (deadlines.ts): renewed at once unless it was less
+ * than PHASE_CLOCK_RENEW_MS ago (the gap since the last renewal counts for at most one lease) and
+ * then every PHASE_CLOCK_RENEW_MS until stopped.
  * Only the job's holder renews (node queues are stately: one holder per node), and only while
  * the node is still in the phase and attempt it was read in. `usedMs()` is the deadline time
  * the phase has used, as of now.
@@ -115,7 +116,9 @@ export async function holdPhaseClock(
       .catch((error: unknown) => deps.log.warn({ err: error, nodeId: node.id }, 'could not renew the phase clock'));
     return writing;
   };
-  await renew();
+  // A clock renewed (or a phase entered) less than a renewal period ago needs no write yet: the
+  // gap counts in full either way (it is shorter than a lease), and the timer writes it next.
+  if (Date.now() - clock.phaseClockAt.getTime() >= PHASE_CLOCK_RENEW_MS) await renew();
   const timer = setInterval(() => void renew(), PHASE_CLOCK_RENEW_MS);
   timer.unref();
   return {
@@ -125,4 +128,88 @@ export async function holdPhaseClock(
       await writing;
     },
   };
+}
+
+/** A parked wait whose phase clock this process keeps running. */
+interface ParkedClock {
+  phase: Phase;
+  attempt: number;
+  /** Renewed until then: the follow-up job's start plus a lease (it holds the clock itself from then on). */
+  untilMs: number;
+}
+
+/** The parked clocks of one database client, renewed together by one timer. */
+interface ParkedClocks {
+  nodes: Map<string, ParkedClock>;
+  timer: NodeJS.Timeout | null;
+  renewing: boolean;
+}
+
+const parkedClocks = new WeakMap<CoreDeps['db'], ParkedClocks>();
+
+/**
+ * Keeps the phase clock of a parked machine wait running (deadlines.ts) without a job holding
+ * the node: this worker process renews the clocks of all its parked nodes with one statement
+ * every PHASE_CLOCK_RENEW_MS, for as long as each node stays in the phase and attempt it was
+ * parked in, and at most until its follow-up job starts (`forMs`, plus a lease). A process that
+ * dies stops renewing, so Hangar's downtime still does not count against the deadline.
+ */
+export function parkPhaseClock(deps: Pick<CoreDeps, 'db' | 'log'>, node: Pick<Node, 'id' | 'phase' | 'attempt'>, forMs: number): void {
+  let clocks = parkedClocks.get(deps.db);
+  if (!clocks) {
+    clocks = { nodes: new Map(), timer: null, renewing: false };
+    parkedClocks.set(deps.db, clocks);
+  }
+  clocks.nodes.set(node.id, { phase: node.phase, attempt: node.attempt, untilMs: Date.now() + forMs + PHASE_CLOCK_LEASE_MS });
+  if (clocks.timer === null) {
+    const own = clocks;
+    own.timer = setInterval(() => void renewParkedClocks(deps, own), PHASE_CLOCK_RENEW_MS);
+    own.timer.unref();
+  }
+}
+
+/** Stops renewing parked clocks (a worker that stops; the follow-up jobs take over). */
+export function releaseParkedClocks(deps: Pick<CoreDeps, 'db'>): void {
+  const clocks = parkedClocks.get(deps.db);
+  if (!clocks) return;
+  if (clocks.timer !== null) clearInterval(clocks.timer);
+  clocks.timer = null;
+  clocks.nodes.clear();
+}
+
+/** How many parked clocks this database client renews (tests). */
+export function parkedClockCount(deps: Pick<CoreDeps, 'db'>): number {
+  return parkedClocks.get(deps.db)?.nodes.size ?? 0;
+}
+
+async function renewParkedClocks(deps: Pick<CoreDeps, 'db' | 'log'>, clocks: ParkedClocks): Promise<void> {
+  if (clocks.renewing) return;
+  const now = Date.now();
+  for (const [id, parked] of clocks.nodes) if (parked.untilMs <= now) clocks.nodes.delete(id);
+  if (clocks.nodes.size === 0) {
+    if (clocks.timer !== null) clearInterval(clocks.timer);
+    clocks.timer = null;
+    return;
+  }
+  const entries = [...clocks.nodes];
+  clocks.renewing = true;
+  try {
+    // Same rule as holdPhaseClock: the time since the last renewal counts for at most one lease.
+    const at = new Date(now);
+    const renewed = await deps.db.$queryRaw<Array<{ id: string }>>`
+      UPDATE "Node" AS n
+      SET "phaseUsedMs" = n."phaseUsedMs" + LEAST(${PHASE_CLOCK_LEASE_MS}::integer, GREATEST(0, (EXTRACT(EPOCH FROM (${at}::timestamptz - n."phaseClockAt")) * 1000)::integer)),
+          "phaseClockAt" = ${at}::timestamptz
+      FROM unnest(${entries.map(([id]) => id)}::uuid[], ${entries.map(([, parked]) => parked.phase)}::text[], ${entries.map(([, parked]) => parked.attempt)}::integer[]) AS p("id", "phase", "attempt")
+      WHERE n."id" = p."id" AND n."phase"::text = p."phase" AND n."attempt" = p."attempt"
+      RETURNING n."id"::text AS "id"`;
+    const still = new Set(renewed.map((row) => row.id));
+    // A node that moved on (or whose attempt changed) is no longer this process's to renew.
+    // (An entry parked again while this ran is the new park's, and stays.)
+    for (const [id, parked] of entries) if (!still.has(id) && clocks.nodes.get(id) === parked) clocks.nodes.delete(id);
+  } catch (error) {
+    deps.log.warn({ err: error, nodes: entries.length }, 'could not renew the phase clocks of parked machine waits');
+  } finally {
+    clocks.renewing = false;
+  }
 }

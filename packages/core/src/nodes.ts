@@ -18,7 +18,7 @@ import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { enqueueProvision, enqueueRelease } from './node-jobs.ts';
+import { enqueueProvision, enqueueRelease, NODE_START_PRIORITY, wakeProvision } from './node-jobs.ts';
 import { nodeNameProblem, parseNodeLabels, specName } from './node-spec.ts';
 import { checkAlternatives, describePlacement, parseAlternatives, type PlacementInput } from './placements.ts';
 import { priceOf } from './node-cost.ts';
@@ -234,7 +234,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
           ...(userDataSummary === null ? {} : { userDataBytes: userDataSummary.bytes, userDataSha256: userDataSummary.sha256 }),
         },
       });
-      await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx) });
+      await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx), priority: NODE_START_PRIORITY });
       return tx.node.findUniqueOrThrow({ where: { id } });
     });
     deps.log.info({ nodeId: id, organizationId: actor.organizationId, serverType, location }, 'node queued');
@@ -263,7 +263,8 @@ export async function cancelNode(deps: CoreDeps, actor: NodeActor, id: string): 
       await enterPhase(tx, node, 'CANCELLED', { message: 'cancelled before it started', update: { cancelRequestedAt: now } });
     } else {
       await appendEvent(tx, node.id, { phase: node.phase, kind: 'INFO', message: 'cancel requested; stopping and deleting any server' }, { cancelRequestedAt: now });
-      await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx) });
+      // Pulls a parked wait's follow-up forward (a plain send would wait behind it).
+      await wakeProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx) });
     }
     await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.cancel', targetType: 'Node', targetId: node.id, details: { name: node.name, phase: node.phase } });
     return tx.node.findUniqueOrThrow({ where: { id: node.id } });
@@ -343,7 +344,7 @@ export async function retryNode(deps: CoreDeps, actor: NodeActor, id: string, ch
         },
       });
       await recordAudit(tx, { organizationId: actor.organizationId, apiTokenId: actor.apiTokenId, action: 'node.retry', targetType: 'Node', targetId: node.id, details: { name: node.name, attempt, ...(spec ?? {}) } });
-      await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx) });
+      await enqueueProvision(deps.boss, node.id, deps.config, { db: fromPrisma(tx), priority: NODE_START_PRIORITY });
       return tx.node.findUniqueOrThrow({ where: { id: node.id } });
     });
   } catch (error) {
