@@ -52,6 +52,8 @@ export interface AppOptions {
   wsKeepAliveMs?: number;
   /** How often open subscriptions re-check their API token (default TOKEN_RECHECK_INTERVAL_MS). */
   tokenRecheckIntervalMs?: number;
+  /** Subscribers that take an event per turn of the event loop (default DELIVERY_SLICE). */
+  subscriptionDeliverySlice?: number;
 }
 
 export interface App {
@@ -116,7 +118,7 @@ export function buildApp(options: AppOptions): App {
         blockFieldSuggestion: { enabled: false },
       }),
       validationCodes,
-      useSharedSubscriptionEvents(),
+      useSharedSubscriptionEvents({ deliverySlice: options.subscriptionDeliverySlice }),
     ],
     context: async ({ request, requestId, connectionPrincipal, trackStream }) => {
       const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));
