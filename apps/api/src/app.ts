@@ -52,6 +52,8 @@ export interface AppOptions {
   wsKeepAliveMs?: number;
   /** How often open subscriptions re-check their API token (default TOKEN_RECHECK_INTERVAL_MS). */
   tokenRecheckIntervalMs?: number;
+  /** Subscribers that take an event per turn of the event loop (default DELIVERY_SLICE). */
+  subscriptionDeliverySlice?: number;
 }
 
 export interface App {
@@ -80,6 +82,15 @@ function connectionAuthorization(params: Record<string, unknown> | undefined): s
   return typeof entry?.[1] === 'string' ? entry[1] : undefined;
 }
 
+/**
+ * graphql-ws keeps a socket's HTTP upgrade request (an IncomingMessage with every header) as
+ * `extra.request` for as long as the socket is open; nothing reads it after onConnect has taken
+ * the peer's address, so it is dropped there (~1.5 KB a socket).
+ */
+function forgetUpgradeRequest(extra: object): void {
+  Reflect.deleteProperty(extra, 'request');
+}
+
 /** Adds a stable code to validation errors (syntax, unknown fields, armor limits). */
 const validationCodes: Plugin = {
   onValidate: () => ({ result, setResult }) => {
@@ -97,7 +108,7 @@ export function buildApp(options: AppOptions): App {
   const limiter = createRateLimiter(deps.config.rateLimits);
   const revokedTokens = createRevokedTokenCloser({ db, events, log, recheckIntervalMs: options.tokenRecheckIntervalMs });
 
-  const yoga = createYoga<RateLimitServerContext & { req: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string }; trackStream?: (tokenId: string) => void }, GraphQLContext>({
+  const yoga = createYoga<RateLimitServerContext & { req?: IncomingMessage; requestId: string; connectionPrincipal?: { principal: Principal | null; authFailure: string }; trackStream?: (tokenId: string) => void }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -116,7 +127,7 @@ export function buildApp(options: AppOptions): App {
         blockFieldSuggestion: { enabled: false },
       }),
       validationCodes,
-      useSharedSubscriptionEvents(),
+      useSharedSubscriptionEvents({ deliverySlice: options.subscriptionDeliverySlice }),
     ],
     context: async ({ request, requestId, connectionPrincipal, trackStream }) => {
       const auth = connectionPrincipal ?? (await principalFor(db, request.headers.get('authorization')));
@@ -212,7 +223,9 @@ export function buildApp(options: AppOptions): App {
         subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => never }).subscribe(args),
         onConnect: async (ctx) => {
           const header = connectionAuthorization(ctx.connectionParams);
-          const release = limiter.openSocket(callerKey(header, ctx.extra.request.socket.remoteAddress));
+          const address = ctx.extra.request.socket.remoteAddress;
+          forgetUpgradeRequest(ctx.extra);
+          const release = limiter.openSocket(callerKey(header, address));
           if (!release) {
             ctx.extra.socket.close(4429, `RATE_LIMITED: more than ${limiter.limits.socketsPerToken} open subscriptions for this API token`);
             return false;
@@ -239,7 +252,7 @@ export function buildApp(options: AppOptions): App {
         },
         onSubscribe: async (ctx, _id, params) => {
           const requestId = randomUUID();
-          const enveloped = yoga.getEnveloped({ req: ctx.extra.request, requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
+          const enveloped = yoga.getEnveloped({ requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
           const document = enveloped.parse(params.query);
           const args = {
             schema: enveloped.schema,

@@ -10,7 +10,6 @@
  * never writes a token into the page, whatever the deployment.
  */
 import type { GraphiQLOptions } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
 /** What GraphiQL is configured with (Yoga's `graphiql` option). */
 export const GRAPHIQL_OPTIONS = {
@@ -55,10 +54,18 @@ function hangarRenderGraphiQL(root, options) {
 /** The last page rendered, by its options: the page is ~9 MB and its options rarely change. */
 let rendered: { key: string; page: string } | undefined;
 
-/** Yoga's `renderGraphiQL`: render-graphiql's self-contained page, with the fragment hook. */
-export function renderHangarGraphiQL(options: GraphiQLOptions): string {
+/**
+ * Yoga's `renderGraphiQL`: render-graphiql's self-contained page, with the fragment hook.
+ * render-graphiql is imported on the first page asked for, not when the API starts: its module
+ * is one 9 MB string, which held ~29 MiB of every API process's heap (its source text and the
+ * page) although only a person with a browser ever asks for it.
+ */
+export async function renderHangarGraphiQL(options: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options);
-  if (rendered?.key !== key) rendered = { key, page: withFragmentHook(renderGraphiQL(options)) };
+  if (rendered?.key !== key) {
+    const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+    rendered = { key, page: withFragmentHook(renderGraphiQL(options)) };
+  }
   return rendered.page;
 }
 

@@ -26,7 +26,7 @@ export interface TestApi {
  * A real API on port 0 over a database of its own, with one organization and token.
  * `webDir`: a built web app (vite build output) to serve at /, as in production.
  */
-export async function startTestApi(options: { organization?: string; webDir?: string; /** Extra buildApp options (e.g. a short keep-alive). */ app?: Pick<AppOptions, 'wsKeepAliveMs' | 'tokenRecheckIntervalMs' | 'simulatorUrl'>; /** Configuration (e.g. providerEndpoints: a simulator's /v1 URL). */ config?: Partial<HangarConfig> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { organization?: string; webDir?: string; /** Extra buildApp options (e.g. a short keep-alive). */ app?: Pick<AppOptions, 'wsKeepAliveMs' | 'tokenRecheckIntervalMs' | 'simulatorUrl' | 'subscriptionDeliverySlice'>; /** Configuration (e.g. providerEndpoints: a simulator's /v1 URL). */ config?: Partial<HangarConfig> } = {}): Promise<TestApi> {
   const testDb = await createTestDatabase();
   const logLines: string[] = [];
   const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });

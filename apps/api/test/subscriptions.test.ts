@@ -106,6 +106,32 @@ describe('nodeEvents over graphql-ws', () => {
     expect(result.events.map((event) => event.seq)).toEqual(Array.from({ length: lastSeq - 5 }, (_, i) => i + 6));
   });
 
+  it('delivers an event exactly once, in order, to more subscribers than one delivery slice holds', async () => {
+    // A slice of 2 and 7 sockets: each event reaches them over 4 turns of the event loop.
+    const app = buildApp({ deps: api.deps, databaseUrl: api.testDb.url, port: 0, subscriptionDeliverySlice: 2 });
+    await app.start();
+    try {
+      const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+      await appendStep(api.testDb.db, nodeId, enter('QUEUED'));
+      const subscribers = Array.from({ length: 7 }, () => {
+        const client = createClient({ url: `${app.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${api.token}` } });
+        wsClients.push(client);
+        const seqs: number[] = [];
+        client.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => seqs.push((r.data as { nodeEvents: { seq: number } }).nodeEvents.seq), error: () => undefined, complete: () => undefined });
+        return seqs;
+      });
+      await expect.poll(() => subscribers.every((seqs) => seqs.length === 1), { timeout: 60_000 }).toBe(true);
+      for (const phase of ['VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER'] as const) await appendStep(api.testDb.db, nodeId, enter(phase));
+      await expect.poll(() => subscribers.every((seqs) => seqs.length >= 4), { timeout: 60_000 }).toBe(true);
+      // One more event after the checked ones: a duplicate of seq 2–4 would have arrived before it.
+      await appendStep(api.testDb.db, nodeId, enter('PROVISIONING'));
+      await expect.poll(() => subscribers.every((seqs) => seqs.length >= 5), { timeout: 60_000 }).toBe(true);
+      for (const seqs of subscribers) expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('ends FAILED with the error on the final event', async () => {
     const { nodeId } = await newNodeWith(realisticTimeline({ failWith: 'PROVIDER_INVALID_REQUEST' }));
     const result = await harness.watch(nodeId, { timeoutMs: 60_000 });

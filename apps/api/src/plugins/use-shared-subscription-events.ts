@@ -26,10 +26,58 @@ import type { GraphQLContext } from '../context.ts';
  * subscribers), and an error thrown by the source stream is located at the operation, as
  * @graphql-tools/executor (Yoga's default) does.
  */
-export function useSharedSubscriptionEvents(): Plugin {
+export function useSharedSubscriptionEvents(options: { deliverySlice?: number } = {}): Plugin {
+  const slicer = createDeliverySlicer(options.deliverySlice ?? DELIVERY_SLICE);
+  const subscribe = (args: ExecutionArgs) => subscribeSharingEvents(args, slicer);
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(subscribeSharingEvents as never);
+      setSubscribeFn(subscribe as never);
+    },
+  };
+}
+
+/**
+ * How many subscribers take an event in one turn of the event loop. One row reaches every
+ * stream of its node or organization in one chain of promise callbacks, so without a bound a
+ * fan-out to 15,000 sockets (each: its copy of the result, Yoga's hooks, one socket write) runs
+ * as one task of about a second, and every HTTP request and socket read of the process waits
+ * behind it (a mutation's response waited behind its own `nodeChanged` fan-out).
+ */
+export const DELIVERY_SLICE = 250;
+
+/** Admits deliveries `slice` at a time per turn of the event loop (setImmediate between slices), first come first served. */
+export interface DeliverySlicer {
+  /** Undefined when the delivery may go on now; else a promise that resolves at its turn. */
+  take(): Promise<void> | undefined;
+}
+
+export function createDeliverySlicer(slice: number): DeliverySlicer {
+  if (!Number.isInteger(slice) || slice < 1) throw new Error(`deliverySlice must be a positive integer, got ${slice}`);
+  /** Deliveries admitted since the event loop last turned. */
+  let admitted = 0;
+  let turnScheduled = false;
+  let waiting: Array<() => void> = [];
+  const nextTurn = (): void => {
+    turnScheduled = false;
+    const admittedNow = waiting.length <= slice ? waiting : waiting.slice(0, slice);
+    waiting = waiting.length <= slice ? [] : waiting.slice(slice);
+    admitted = admittedNow.length;
+    for (const resume of admittedNow) resume();
+    if (admitted > 0) scheduleTurn();
+  };
+  const scheduleTurn = (): void => {
+    if (turnScheduled) return;
+    turnScheduled = true;
+    setImmediate(nextTurn);
+  };
+  return {
+    take() {
+      scheduleTurn();
+      if (admitted < slice && waiting.length === 0) {
+        admitted += 1;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => { waiting.push(resolve); });
     },
   };
 }
@@ -55,7 +103,7 @@ function sharingKey(args: ExecutionArgs): string | undefined {
   return `${organizationId}\n${documentId}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
-async function subscribeSharingEvents(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+async function subscribeSharingEvents(args: ExecutionArgs, slicer: DeliverySlicer): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const operation = getOperationAST(args.document, args.operationName);
   const located = (error: Error): GraphQLError => new GraphQLError(error.message, { originalError: error, nodes: operation ? [operation] : undefined });
   let source: Awaited<ReturnType<typeof createSourceEventStream>>;
@@ -73,6 +121,8 @@ async function subscribeSharingEvents(args: ExecutionArgs): Promise<AsyncIterabl
   return mapAsyncIterator(
     source,
     async (payload: unknown): Promise<ExecutionResult> => {
+      const turn = slicer.take();
+      if (turn) await turn;
       if (key === undefined || payload === null || typeof payload !== 'object') return executeOn(payload);
       let byKey = resultsByEvent.get(payload);
       if (!byKey) {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach } from 'vitest';
 import { noteText } from '@hangar/domain/secret-registry';
@@ -43,9 +44,21 @@ export function printChildLogsOnFailure(): void {
   });
 }
 
-/** Starts `node <entry>` and waits for a line starting with `readyMarker`. */
+/**
+ * The Node flags Hangar runs with in production: those of `npm start` (package.json's start
+ * script, `exec node <flags> scripts/start.ts`), their one home. Child processes of the tests and
+ * benchmarks get them too, so what they measure is how Hangar runs.
+ */
+export function productionNodeFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../../../package.json'), 'utf8')) as { scripts: { start: string } };
+  const flags = /exec node (.*?) ?scripts\/start\.ts/.exec(manifest.scripts.start);
+  if (!flags) throw new Error('package.json: the start script must read `... exec node [flags] scripts/start.ts`');
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
+/** Starts `node <production flags> <entry>` and waits for a line starting with `readyMarker`. */
 export async function startProcess(entry: string, env: Record<string, string>, readyMarker: string): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...productionNodeFlags(), entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   started.push({ name: `${path.basename(entry)} ${env.HANGAR_PORT ? `:${env.HANGAR_PORT}` : ''}`.trim(), pid: child.pid, output: () => output });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
