@@ -128,6 +128,13 @@ describe('SQL statements per operation', () => {
     await countOperations('{ nodes(first: 5) { nodes { ...Row } } } fragment Row on Node { labels { key } costSoFar { currency } }');
     for (const column of ['labels', 'price', 'serverCreatedAt', 'phaseEnteredAt']) expect(nodeStatement()).toContain(`"${column}"`);
     expect(nodeStatement()).not.toContain('"alternatives"');
+    // The included provider connection too: never its sealed token for a page that shows its name.
+    await countOperations('{ nodes(first: 5) { nodes { id providerConnection { name } } } }');
+    expect(nodeStatement()).toContain(`'name', "t1"."name"`);
+    for (const column of ['tokenSealed', 'tokenKeyId', 'credentialError', 'apiEndpoint']) expect(nodeStatement()).not.toContain(`"${column}"`);
+    // A field that does not declare what it reads (credentialError) loads its whole row.
+    await countOperations('{ nodes(first: 5) { nodes { id providerConnection { credentialError { code } } } } }');
+    expect(nodeStatement()).toContain('"credentialError"');
   });
 
   it('every field of a node reads the same through a page as through node(id), which loads whole rows', async () => {
