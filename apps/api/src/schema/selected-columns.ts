@@ -87,17 +87,18 @@ function selectedFields(selectionSet: SelectionSetNode | undefined, fragments: R
 
 interface RowQuery { select?: unknown; include?: Record<string, unknown>; omit?: Record<string, true> }
 
-/**
- * `query` (rows of `model`, shown as `type`, each selected by one of `rows`) with the `omit` of
- * every column no selected field reads, here and in every included relation shown as its own
- * type. Unchanged where a selected field does not say what it reads, or where the query selects
- * (an omit may not go with a select).
- */
-function narrowed<Q extends RowQuery>(query: Q, model: string, type: GraphQLObjectType, rows: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): Q {
-  if (query.select !== undefined) return query;
+/** What a selection needs of the rows of a model: the columns to omit, and the same for each included relation. */
+interface RowPlan {
+  /** null: the whole row (a selected field does not say what it reads). */
+  omit: Readonly<Record<string, true>> | null;
+  relations: ReadonlyMap<string, RowPlan>;
+}
+
+/** The plan for rows of `model` shown as `type`, each selected by one of `rows`. */
+function planFor(model: string, type: GraphQLObjectType, rows: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): RowPlan {
   const { scalars, kept } = columnsOf(model);
   const needed = new Set(kept);
-  const relations = new Map<string, { model: string; type: GraphQLObjectType; rows: FieldNode[] }>();
+  const relationRows = new Map<string, { model: string; type: GraphQLObjectType; rows: FieldNode[] }>();
   let wholeRow = false;
   for (const row of rows) {
     for (const field of selectedFields(row.selectionSet, fragments)) {
@@ -105,25 +106,44 @@ function narrowed<Q extends RowQuery>(query: Q, model: string, type: GraphQLObje
       if (needs === null) wholeRow = true;
       else if ('columns' in needs) for (const column of needs.columns) needed.add(column);
       else {
-        const relation = relations.get(needs.relation) ?? { model: needs.model, type: needs.type, rows: [] };
+        const relation = relationRows.get(needs.relation) ?? { model: needs.model, type: needs.type, rows: [] };
         relation.rows.push(field);
-        relations.set(needs.relation, relation);
+        relationRows.set(needs.relation, relation);
       }
     }
   }
+  const relations = new Map<string, RowPlan>();
+  for (const [name, relation] of relationRows) relations.set(name, planFor(relation.model, relation.type, relation.rows, fragments));
+  const omit: Record<string, true> = {};
+  if (!wholeRow) for (const column of scalars) if (!needed.has(column)) omit[column] = true;
+  return { omit: wholeRow ? null : Object.freeze(omit), relations };
+}
+
+/**
+ * `query` with the plan's `omit`, here and in every included relation it plans. Unchanged where
+ * the plan keeps whole rows, or where the query selects (an omit may not go with a select).
+ */
+function narrowed<Q extends RowQuery>(query: Q, plan: RowPlan): Q {
+  if (query.select !== undefined) return query;
   let include = query.include;
-  for (const [name, relation] of relations) {
+  for (const [name, relationPlan] of plan.relations) {
     const nested = include?.[name];
     if (nested === undefined || nested === false) continue;
     const nestedQuery = nested === true ? {} : (nested as RowQuery);
-    const narrowedQuery = narrowed(nestedQuery, relation.model, relation.type, relation.rows, fragments);
+    const narrowedQuery = narrowed(nestedQuery, relationPlan);
     if (narrowedQuery !== nestedQuery) include = { ...include, [name]: narrowedQuery };
   }
-  const omit: Record<string, true> = {};
-  if (!wholeRow) for (const column of scalars) if (!needed.has(column)) omit[column] = true;
-  if (include === query.include && Object.keys(omit).length === 0) return query;
-  return { ...query, ...(include === query.include ? {} : { include }), ...(wholeRow ? {} : { omit: { ...query.omit, ...omit } }) };
+  const omitted = plan.omit !== null && Object.keys(plan.omit).length > 0;
+  if (include === query.include && !omitted) return query;
+  return { ...query, ...(include === query.include ? {} : { include }), ...(omitted ? { omit: { ...query.omit, ...plan.omit } } : {}) };
 }
+
+/**
+ * Plans by the connection field's node in the parsed document: Yoga's parse cache hands every
+ * request of the same text the same document, and a plan depends only on the document and the
+ * schema, so a page's selection is walked once, not per request.
+ */
+const plans = new WeakMap<FieldNode, Map<string, RowPlan>>();
 
 /**
  * The query plugin-prisma planned for the rows of a connection field (`info` is the
@@ -132,6 +152,9 @@ function narrowed<Q extends RowQuery>(query: Q, model: string, type: GraphQLObje
  * relations it includes.
  */
 export function onlySelectedColumns<Q extends RowQuery>(info: GraphQLResolveInfo, model: string, typeName: string, query: Q): Q {
+  const key = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const cached = key && plans.get(key)?.get(`${model} ${typeName}`);
+  if (cached) return narrowed(query, cached);
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return query;
   const rows: FieldNode[] = [];
@@ -141,5 +164,11 @@ export function onlySelectedColumns<Q extends RowQuery>(info: GraphQLResolveInfo
       if (field.name.value === 'edges') rows.push(...selectedFields(field.selectionSet, info.fragments).filter((edgeField) => edgeField.name.value === 'node'));
     }
   }
-  return narrowed(query, model, type, rows, info.fragments);
+  const plan = planFor(model, type, rows, info.fragments);
+  if (key) {
+    const byModel = plans.get(key) ?? new Map<string, RowPlan>();
+    byModel.set(`${model} ${typeName}`, plan);
+    plans.set(key, byModel);
+  }
+  return narrowed(query, plan);
 }
