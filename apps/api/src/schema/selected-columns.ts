@@ -135,7 +135,7 @@ function narrowed<Q extends RowQuery>(query: Q, plan: RowPlan): Q {
   }
   const omitted = plan.omit !== null && Object.keys(plan.omit).length > 0;
   if (include === query.include && !omitted) return query;
-  return { ...query, ...(include === query.include ? {} : { include }), ...(omitted ? { omit: { ...query.omit, ...plan.omit } } : {}) };
+  return { ...query, ...(include === query.include ? {} : { include }), ...(omitted ? { omit: query.omit ? { ...query.omit, ...plan.omit } : plan.omit } : {}) };
 }
 
 /**
