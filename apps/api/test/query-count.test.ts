@@ -14,7 +14,7 @@ import { NODES_PAGE_QUERY } from '../bench/bench-support.ts';
 
 // Pins how many SQL statements an operation costs, so an N+1 cannot creep into a resolver:
 // the API runs on a Prisma client that counts every operation it sends and logs every SQL
-// statement (one Prisma operation can be several: a relation is read with a query of its own).
+// statement (relations are joined into their operation's statement: relationJoins).
 let testDb: TestDatabase;
 let deps: TestDeps;
 let app: App;
@@ -97,8 +97,10 @@ describe('SQL statements per operation', () => {
     expect(many).toEqual(few);
     // The page (with connections and events joined in) and its totalCount.
     expect(few).toEqual([AUTH, 'Node.findMany', 'Node.count']);
-    // In SQL: Prisma reads each included relation with a statement of its own (the relations at once, in any order).
-    expect(tablesRead().sort()).toEqual(['AcquisitionEvent', 'ApiToken', 'Node', 'Node', 'ProviderConnection']);
+    // In SQL: the relations are joined into the page's statement (relationJoins, prisma/schema.prisma).
+    expect(tablesRead()).toEqual(['ApiToken', 'Node', 'Node']);
+    const page = statements.find((sql) => sql.includes('LEFT JOIN LATERAL')) ?? '';
+    for (const table of ['ProviderConnection', 'AcquisitionEvent']) expect(page).toContain(`FROM "public"."${table}"`);
   });
 
   it('a later page, a backward page and a filtered page cost the same as the first', async () => {
@@ -110,11 +112,12 @@ describe('SQL statements per operation', () => {
     expect(await countOperations('{ nodes(last: 3, filter: { phase: [RELEASED], nameContains: "n-" }) { totalCount nodes { id } } }')).toEqual([AUTH, 'Node.findMany', 'Node.count']);
   });
 
-  it('the benchmark’s page of 50 is three SQL statements: the token, the nodes, their connections', async () => {
+  it('the benchmark’s page of 50 is two SQL statements: the token, the nodes with their connections joined', async () => {
     await addNodes(50);
     expect(await countOperations(NODES_PAGE_QUERY)).toEqual([AUTH, 'Node.findMany']);
-    // Prisma reads a relation (providerConnection) with a statement of its own.
-    expect(tablesRead()).toEqual(['ApiToken', 'Node', 'ProviderConnection']);
+    expect(tablesRead()).toEqual(['ApiToken', 'Node']);
+    expect(statements[1]).toContain('LEFT JOIN LATERAL');
+    expect(statements[1]).toContain('FROM "public"."ProviderConnection"');
   });
 
   it('a page reads only the columns its selected fields read', async () => {
@@ -125,6 +128,13 @@ describe('SQL statements per operation', () => {
     await countOperations('{ nodes(first: 5) { nodes { ...Row } } } fragment Row on Node { labels { key } costSoFar { currency } }');
     for (const column of ['labels', 'price', 'serverCreatedAt', 'phaseEnteredAt']) expect(nodeStatement()).toContain(`"${column}"`);
     expect(nodeStatement()).not.toContain('"alternatives"');
+    // The included provider connection too: never its sealed token for a page that shows its name.
+    await countOperations('{ nodes(first: 5) { nodes { id providerConnection { name } } } }');
+    expect(nodeStatement()).toContain(`'name', "t1"."name"`);
+    for (const column of ['tokenSealed', 'tokenKeyId', 'credentialError', 'apiEndpoint']) expect(nodeStatement()).not.toContain(`"${column}"`);
+    // A field that does not declare what it reads (credentialError) loads its whole row.
+    await countOperations('{ nodes(first: 5) { nodes { id providerConnection { credentialError { code } } } } }');
+    expect(nodeStatement()).toContain('"credentialError"');
   });
 
   it('every field of a node reads the same through a page as through node(id), which loads whole rows', async () => {
@@ -149,6 +159,7 @@ describe('SQL statements per operation', () => {
   it('one node with its connection and timeline is a fixed handful of statements', async () => {
     const node = await testDb.db.node.findFirstOrThrow({ where: { organizationId } });
     expect(await countOperations(`{ node(id: "${node.id}") { id providerConnection { name } events { totalCount nodes { seq } } } }`)).toEqual([AUTH, 'Node.findFirst']);
+    expect(tablesRead()).toEqual(['ApiToken', 'Node']);
   });
 
   it('the provider connections page and the audit trail are one statement each, plus their totalCount', async () => {

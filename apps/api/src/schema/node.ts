@@ -9,7 +9,7 @@ import { NodeErrorRef, mutationErrors, typedErrors, type NodeErrorShape } from '
 import './acquisition-event.ts';
 import { LabelInput, LabelRef, labelEntries } from './labels.ts';
 import { paging } from './pagination.ts';
-import { omitUnselected } from './selected-columns.ts';
+import { onlySelectedColumns } from './selected-columns.ts';
 import { ALTERNATIVES_DESCRIPTION, PlacementInput } from './placement-input.ts';
 import { ProviderConnectionRef } from './provider-connection.ts';
 import { archiveNode, canRelease, cancelNode, createNode, releaseNode, retryNode, type NodeActor } from '@hangar/core/nodes';
@@ -151,9 +151,10 @@ builder.queryFields((t) => ({
       description: 'The organization’s nodes, newest first. first/last 1..100 (default 20); a bad size or cursor is VALIDATION_FAILED.',
       args: { filter: t.arg({ type: NodeFilter, required: false }) },
       totalCount: (_parent, args, ctx) => ctx.db.node.count({ where: nodeWhere(ctx.principal.organizationId, args.filter) }),
-      // Only the columns the page's fields read (selected-columns.ts): a page of 50 rows parses no JSON nobody asked for.
+      // Only the columns the page's fields read, of the nodes and of their included relations
+      // (selected-columns.ts): a page of 50 rows parses no JSON nobody asked for.
       resolve: (query, _root, args, ctx, info) =>
-        ctx.db.node.findMany({ ...query, omit: omitUnselected(info, 'Node', 'Node', query) as Prisma.NodeOmit | undefined, where: nodeWhere(ctx.principal.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+        ctx.db.node.findMany({ ...(onlySelectedColumns(info, 'Node', 'Node', query) as typeof query & { omit?: Prisma.NodeOmit }), where: nodeWhere(ctx.principal.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     },
     { name: 'NodeConnection' },
     { name: 'NodeEdge' },

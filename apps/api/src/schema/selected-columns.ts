@@ -3,7 +3,9 @@
  * objects are in include mode) gives a connection's findMany the relations to load but every
  * scalar column of every row: for a `nodes` page of 50 that is ~50 columns a row, JSON and
  * arrays parsed and dates built for fields nobody asked for (measured: a third of the API's CPU
- * per request). `omitUnselected` names the columns no selected field reads, for Prisma's `omit`.
+ * per request). `onlySelectedColumns` adds Prisma's `omit` of the columns no selected field reads,
+ * to the rows and to every relation the query includes for them (a page's provider connection:
+ * not its sealed token).
  *
  * Which columns a field reads comes from the field itself (the extensions plugin-prisma records):
  * an exposed column (`t.exposeX`), or a field's declared `select` (the same declaration select
@@ -13,7 +15,7 @@
  * condition or @skip/@include says. More columns than needed is only slower; fewer is never
  * possible.
  */
-import type { FieldNode, FragmentDefinitionNode, GraphQLObjectType, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { getNamedType, isObjectType, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { getDatamodel } from '@hangar/db/generated/pothos-types';
 
 interface ModelColumns {
@@ -39,18 +41,34 @@ function columnsOf(model: string): ModelColumns {
   return columns;
 }
 
-/** The columns a field of a prismaObject reads, from plugin-prisma's extensions; null when it does not say. */
-function columnsReadBy(type: GraphQLObjectType, fieldName: string, scalars: Set<string>): string[] | null {
-  if (fieldName === '__typename') return [];
+/** What a selected field of a prismaObject needs of its row. */
+type FieldNeeds =
+  /** These columns (an exposed column, or the field's declared `select`). */
+  | { columns: string[] }
+  /** A relation the query includes: the columns of its rows are decided by its own selection. */
+  | { relation: string; model: string; type: GraphQLObjectType }
+  /** The field does not say what it reads: the whole row. */
+  | null;
+
+/** What a field of a prismaObject reads, from plugin-prisma's extensions. */
+function needsOf(type: GraphQLObjectType, fieldName: string, scalars: Set<string>): FieldNeeds {
+  if (fieldName === '__typename') return { columns: [] };
   const field = type.getFields()[fieldName];
   // Not a field of this type: it is never executed on its rows (a fragment on another type).
-  if (!field) return [];
-  const extensions = field.extensions as { pothosPrismaVariant?: unknown; pothosPrismaSelect?: unknown; pothosPrismaRelationField?: unknown };
-  if (typeof extensions.pothosPrismaVariant === 'string' && scalars.has(extensions.pothosPrismaVariant)) return [extensions.pothosPrismaVariant];
+  if (!field) return { columns: [] };
+  const extensions = field.extensions as { pothosPrismaVariant?: unknown; pothosPrismaSelect?: unknown; pothosPrismaRelationField?: { name: string; type: string } };
+  if (typeof extensions.pothosPrismaVariant === 'string' && scalars.has(extensions.pothosPrismaVariant)) return { columns: [extensions.pothosPrismaVariant] };
   // A relation is loaded by the query itself (queryFromInfo's include), through a kept key.
-  if (extensions.pothosPrismaRelationField) return [];
+  const relation = extensions.pothosPrismaRelationField;
+  if (relation) {
+    const target = getNamedType(field.type);
+    // A relation shown as the related model's own type (t.relation): its rows can be narrowed
+    // too. A connection of them (t.relatedConnection) keeps whole rows.
+    const direct = isObjectType(target) && (target.extensions as { pothosPrismaModel?: unknown }).pothosPrismaModel === relation.type;
+    return direct ? { relation: relation.name, model: relation.type, type: target } : { columns: [] };
+  }
   const select = extensions.pothosPrismaSelect;
-  if (select && typeof select === 'object') return Object.keys(select).filter((key) => scalars.has(key));
+  if (select && typeof select === 'object') return { columns: Object.keys(select).filter((key) => scalars.has(key)) };
   return null;
 }
 
@@ -67,33 +85,90 @@ function selectedFields(selectionSet: SelectionSetNode | undefined, fragments: R
   return into;
 }
 
-/**
- * Prisma's `omit` for the rows of a connection field (`info` is the connection's) over `model`
- * shown as GraphQL type `typeName`: every column no field selected below `edges { node }` or
- * `nodes` reads. Undefined (load every column) when a selected field does not declare what it
- * reads, or when `query` selects (an omit may not go with a select).
- */
-export function omitUnselected(info: GraphQLResolveInfo, model: string, typeName: string, query: object): Record<string, true> | undefined {
-  if ('select' in query) return undefined;
-  const type = info.schema.getType(typeName) as GraphQLObjectType | undefined;
-  if (!type) return undefined;
+interface RowQuery { select?: unknown; include?: Record<string, unknown>; omit?: Record<string, true> }
+
+/** What a selection needs of the rows of a model: the columns to omit, and the same for each included relation. */
+interface RowPlan {
+  /** null: the whole row (a selected field does not say what it reads). */
+  omit: Readonly<Record<string, true>> | null;
+  relations: ReadonlyMap<string, RowPlan>;
+}
+
+/** The plan for rows of `model` shown as `type`, each selected by one of `rows`. */
+function planFor(model: string, type: GraphQLObjectType, rows: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): RowPlan {
   const { scalars, kept } = columnsOf(model);
-  const rowSelections: FieldNode[] = [];
+  const needed = new Set(kept);
+  const relationRows = new Map<string, { model: string; type: GraphQLObjectType; rows: FieldNode[] }>();
+  let wholeRow = false;
+  for (const row of rows) {
+    for (const field of selectedFields(row.selectionSet, fragments)) {
+      const needs = needsOf(type, field.name.value, scalars);
+      if (needs === null) wholeRow = true;
+      else if ('columns' in needs) for (const column of needs.columns) needed.add(column);
+      else {
+        const relation = relationRows.get(needs.relation) ?? { model: needs.model, type: needs.type, rows: [] };
+        relation.rows.push(field);
+        relationRows.set(needs.relation, relation);
+      }
+    }
+  }
+  const relations = new Map<string, RowPlan>();
+  for (const [name, relation] of relationRows) relations.set(name, planFor(relation.model, relation.type, relation.rows, fragments));
+  const omit: Record<string, true> = {};
+  if (!wholeRow) for (const column of scalars) if (!needed.has(column)) omit[column] = true;
+  return { omit: wholeRow ? null : Object.freeze(omit), relations };
+}
+
+/**
+ * `query` with the plan's `omit`, here and in every included relation it plans. Unchanged where
+ * the plan keeps whole rows, or where the query selects (an omit may not go with a select).
+ */
+function narrowed<Q extends RowQuery>(query: Q, plan: RowPlan): Q {
+  if (query.select !== undefined) return query;
+  let include = query.include;
+  for (const [name, relationPlan] of plan.relations) {
+    const nested = include?.[name];
+    if (nested === undefined || nested === false) continue;
+    const nestedQuery = nested === true ? {} : (nested as RowQuery);
+    const narrowedQuery = narrowed(nestedQuery, relationPlan);
+    if (narrowedQuery !== nestedQuery) include = { ...include, [name]: narrowedQuery };
+  }
+  const omitted = plan.omit !== null && Object.keys(plan.omit).length > 0;
+  if (include === query.include && !omitted) return query;
+  return { ...query, ...(include === query.include ? {} : { include }), ...(omitted ? { omit: query.omit ? { ...query.omit, ...plan.omit } : plan.omit } : {}) };
+}
+
+/**
+ * Plans by the connection field's node in the parsed document: Yoga's parse cache hands every
+ * request of the same text the same document, and a plan depends only on the document and the
+ * schema, so a page's selection is walked once, not per request.
+ */
+const plans = new WeakMap<FieldNode, Map<string, RowPlan>>();
+
+/**
+ * The query plugin-prisma planned for the rows of a connection field (`info` is the
+ * connection's) over `model` shown as GraphQL type `typeName`, with Prisma's `omit` of every
+ * column no field selected below `edges { node }` or `nodes` reads, for the rows and for the
+ * relations it includes.
+ */
+export function onlySelectedColumns<Q extends RowQuery>(info: GraphQLResolveInfo, model: string, typeName: string, query: Q): Q {
+  const key = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  const cached = key && plans.get(key)?.get(`${model} ${typeName}`);
+  if (cached) return narrowed(query, cached);
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) return query;
+  const rows: FieldNode[] = [];
   for (const connectionField of info.fieldNodes) {
     for (const field of selectedFields(connectionField.selectionSet, info.fragments)) {
-      if (field.name.value === 'nodes') rowSelections.push(field);
-      if (field.name.value === 'edges') rowSelections.push(...selectedFields(field.selectionSet, info.fragments).filter((edgeField) => edgeField.name.value === 'node'));
+      if (field.name.value === 'nodes') rows.push(field);
+      if (field.name.value === 'edges') rows.push(...selectedFields(field.selectionSet, info.fragments).filter((edgeField) => edgeField.name.value === 'node'));
     }
   }
-  const needed = new Set(kept);
-  for (const row of rowSelections) {
-    for (const field of selectedFields(row.selectionSet, info.fragments)) {
-      const columns = columnsReadBy(type, field.name.value, scalars);
-      if (columns === null) return undefined;
-      for (const column of columns) needed.add(column);
-    }
+  const plan = planFor(model, type, rows, info.fragments);
+  if (key) {
+    const byModel = plans.get(key) ?? new Map<string, RowPlan>();
+    byModel.set(`${model} ${typeName}`, plan);
+    plans.set(key, byModel);
   }
-  const omit: Record<string, true> = {};
-  for (const column of scalars) if (!needed.has(column)) omit[column] = true;
-  return omit;
+  return narrowed(query, plan);
 }
