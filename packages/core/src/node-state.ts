@@ -10,7 +10,7 @@ import type { NodeError } from '@hangar/domain/node-errors';
 import { assertTransition, type Phase } from '@hangar/domain/phases';
 import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, phaseUsedMs, type PhaseClock } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
-import { appendEvent } from './event-log.ts';
+import { appendEvent, type NewEvent } from './event-log.ts';
 import { errorJson } from './provider-steps.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -34,29 +34,33 @@ export interface PhaseChange {
   /** Set on entering FAILED: stored on the node and on the event. */
   error?: NodeError | null;
   /** More columns to change with the phase (server id, addresses, timestamps). */
-  update?: Prisma.NodeUpdateInput;
+  update?: Prisma.NodeUpdateManyMutationInput;
+}
+
+/** The node columns a phase change writes (with `change.update`). */
+function phaseColumns(to: Phase, change: PhaseChange, now: Date): Prisma.NodeUpdateManyMutationInput {
+  return {
+    ...change.update,
+    phase: to,
+    phaseEnteredAt: now,
+    phaseUsedMs: 0,
+    phaseClockAt: now,
+    // Health is a READY node's (node-health.ts): it starts HEALTHY (a healthy heartbeat made it READY) and ends with READY.
+    health: to === 'READY' ? 'HEALTHY' : null,
+    ...(to === 'FAILED' ? { error: errorJson(change.error ?? null) } : {}),
+  };
+}
+
+/** The PHASE_ENTERED event of a phase change. */
+function phaseEvent(to: Phase, change: PhaseChange): NewEvent {
+  const error = change.error ?? null;
+  return { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) };
 }
 
 /** Moves a node locked by this transaction to `to` and appends its PHASE_ENTERED event. */
 export async function enterPhase(tx: Tx, node: Pick<Node, 'id' | 'phase'>, to: Phase, change: PhaseChange): Promise<void> {
   assertTransition(node.phase, to);
-  const error = change.error ?? null;
-  const now = new Date();
-  await appendEvent(
-    tx,
-    node.id,
-    { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) },
-    {
-      ...change.update,
-      phase: to,
-      phaseEnteredAt: now,
-      phaseUsedMs: 0,
-      phaseClockAt: now,
-      // Health is a READY node's (node-health.ts): it starts HEALTHY (a healthy heartbeat made it READY) and ends with READY.
-      health: to === 'READY' ? 'HEALTHY' : null,
-      ...(to === 'FAILED' ? { error: errorJson(error) } : {}),
-    },
-  );
+  await appendEvent(tx, node.id, phaseEvent(to, change), phaseColumns(to, change, new Date()));
 }
 
 /** What the caller expects of the node for a change to apply. */
@@ -84,11 +88,34 @@ export async function whenNode<T>(deps: CoreDeps, nodeId: string, expected: Expe
 
 /** Moves the node from the expected phase to `to`; false when it had moved on already. */
 export async function transition(deps: CoreDeps, nodeId: string, expected: Expectation, to: Phase, change: PhaseChange): Promise<boolean> {
+  const { phase, attempt } = expected;
+  if (typeof phase === 'string') return (await moveNode(deps, nodeId, { phase, attempt }, to, change)) !== null;
+  // Several expected phases: lock and read first, to check the transition from the one it is in.
   const done = await whenNode(deps, nodeId, expected, async (tx, node) => {
     await enterPhase(tx, node, to, change);
     return true;
   });
   return done === true;
+}
+
+/**
+ * Moves the node from one expected phase to `to` and returns the node as the change left it
+ * (null when it had moved on). Four statements: BEGIN, a conditional UPDATE … RETURNING that is
+ * the row lock and the expectation check at once (under READ COMMITTED an UPDATE waits for the
+ * row's lock and re-checks its WHERE on the row as committed, as SELECT … FOR UPDATE and a check
+ * did), the PHASE_ENTERED event (appendEvent's one statement), COMMIT.
+ */
+export async function moveNode(deps: CoreDeps, nodeId: string, expected: { phase: Phase; attempt?: number | undefined }, to: Phase, change: PhaseChange): Promise<Node | null> {
+  assertTransition(expected.phase, to);
+  return deps.db.$transaction(async (tx) => {
+    const [moved] = await tx.node.updateManyAndReturn({
+      where: { id: nodeId, phase: expected.phase, ...(expected.attempt === undefined ? {} : { attempt: expected.attempt }) },
+      data: phaseColumns(to, change, new Date()),
+    });
+    if (!moved) return null;
+    const { seq } = await appendEvent(tx, nodeId, phaseEvent(to, change));
+    return { ...moved, lastSeq: seq };
+  });
 }
 
 /**
