@@ -38,7 +38,7 @@ import { combineUserData } from './user-data.ts';
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { holdPhaseClock, moveNode, parkPhaseClock, transition, whenNode, type PhaseChange } from './node-state.ts';
+import { holdPhaseClock, moveNode, parkPhaseClock, transition, whenNode, type DriverPhaseChange } from './node-state.ts';
 import { checkAgainstCatalog } from './catalog.ts';
 import { priceIsCurrent, priceOf } from './node-cost.ts';
 import { CAPACITY_CODES, fallBack } from './placements.ts';
@@ -97,7 +97,7 @@ interface Step {
    * Moves the node on (moveNode) and hands the node as the change left it to the run's next
    * step, which then needs no read of its own; false when the node had moved on.
    */
-  advance(expected: { phase: Phase; attempt: number }, to: Phase, change: PhaseChange): Promise<boolean>;
+  advance(expected: { phase: Phase; attempt: number }, to: Phase, change: DriverPhaseChange): Promise<boolean>;
 }
 
 /** A run's next step: the node as this run's phase change left it. */
@@ -222,7 +222,7 @@ async function runStep(deps: CoreDeps, turn: Turn, jobSignal: AbortSignal, leftM
   try {
     switch (node.phase) {
       case 'QUEUED':
-        await transition(deps, node.id, { phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
+        await step.advance({ phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
           message: `checking provider connection "${connection.name}" and its catalog (attempt ${node.attempt})`,
         });
         // The first step is short and runs ahead of follow-ups (node-jobs.ts NODE_START_PRIORITY):

@@ -1,4 +1,4 @@
-import type { Prisma } from '@hangar/db/generated/prisma/client';
+import { Prisma, type Node } from '@hangar/db/generated/prisma/client';
 import type { EventKind, NodePhase } from '@hangar/db/generated/prisma/enums';
 
 /** The Postgres channel that announces committed node events (payload: ids and seq only, ChannelPayloads['hangar_node_events'] in @hangar/events/topics). */
@@ -52,4 +52,37 @@ export async function appendEvent(
   const row = rows[0];
   if (!row) throw new Error(`appendEvent: no node ${nodeId}`);
   return { seq: Number(row.seq) };
+}
+
+/**
+ * A phase change and its PHASE_ENTERED event in ONE statement (its own transaction: no
+ * BEGIN/COMMIT round trips): a conditional UPDATE of the node (only while it is in `from.phase`
+ * and attempt; under READ COMMITTED the UPDATE waits for the row's lock and re-checks that on the
+ * row as committed, as SELECT … FOR UPDATE and a check do) that sets `set` and bumps `lastSeq`,
+ * the event row with that seq, and the NOTIFY, as appendEvent. Returns the node as changed (every
+ * column, as Prisma reads it), or null when it was not in that phase and attempt (nothing written).
+ */
+export async function appendPhaseChange(
+  db: Prisma.TransactionClient,
+  nodeId: string,
+  from: { phase: NodePhase; attempt: number },
+  set: Prisma.Sql,
+  event: { phase: NodePhase; message: string },
+): Promise<Node | null> {
+  const rows = await db.$queryRaw<Node[]>`
+    WITH moved AS (
+      UPDATE "Node" SET ${set}, "lastSeq" = "lastSeq" + 1, "updatedAt" = clock_timestamp()
+      WHERE "id" = ${nodeId}::uuid AND "phase" = ${from.phase}::"NodePhase" AND "attempt" = ${from.attempt}::integer
+      RETURNING *
+    ), inserted AS (
+      INSERT INTO "AcquisitionEvent" ("nodeId", "seq", "phase", "kind", "message")
+      SELECT "id", "lastSeq", ${event.phase}::"NodePhase", 'PHASE_ENTERED'::"EventKind", ${event.message}::text
+      FROM moved
+      RETURNING "seq"
+    )
+    SELECT moved.*
+    FROM moved
+    JOIN inserted ON inserted."seq" = moved."lastSeq"
+    CROSS JOIN LATERAL pg_notify(${NODE_EVENTS_CHANNEL}, json_build_object('nodeId', moved."id", 'organizationId', moved."organizationId", 'seq', moved."lastSeq", 'phase', ${event.phase}::text)::text) AS notified`;
+  return rows[0] ?? null;
 }

@@ -14,7 +14,7 @@ import { PrismaClient } from '@hangar/db/generated/prisma/client';
 import type { Db } from '@hangar/db/client';
 import { provisionNode } from '../src/acquisition.ts';
 import type { CoreDeps } from '../src/deps.ts';
-import { releaseParkedClocks } from '../src/node-state.ts';
+import { lockNode, releaseParkedClocks } from '../src/node-state.ts';
 import { phasesOf, startAcquisitionEnv, type AcquisitionEnv } from './support/acquisition-env.ts';
 
 let env: AcquisitionEnv;
@@ -63,18 +63,23 @@ describe('SQL statements per acquisition', () => {
       expect((await env.testDb.db.node.findUniqueOrThrow({ where: { id: node.id } })).phase).toBe('PROVISIONING');
       await env.testDb.db.node.update({ where: { id: node.id }, data: { registeredAt: new Date(), lastHeartbeatHealthy: true } });
       const third = await run(deps, node.id); // → WAITING_FOR_READINESS → READY
-      expect(phasesOf(await env.events(node.id))).toEqual(HAPPY_PATH);
+      const events = await env.events(node.id);
+      expect(phasesOf(events)).toEqual(HAPPY_PATH);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      // The row a phase change returns (and lockNode reads) with raw SQL is the row Prisma reads.
+      const read = await env.testDb.db.node.findUniqueOrThrow({ where: { id: node.id } });
+      expect(await env.testDb.db.$transaction((tx) => lockNode(tx, node.id))).toStrictEqual(read);
       counts.push([first.length, second.length, third.length]);
     }
     // The same for every node (no growth with the number of nodes or events).
     expect(counts[1]).toEqual(counts[0]);
-    // A phase change is BEGIN, the conditional UPDATE … RETURNING (lock and check), the event, COMMIT;
-    // the next step works on the node that UPDATE returned (no re-read); PROGRESS is one statement.
-    // 1st run: read node + connection (2), QUEUED → VALIDATING (4).
-    // 2nd run: read (2), catalog (1), → CREATING_SERVER (4), store the token hash (1),
-    //   → WAITING_FOR_SERVER (4), two PROGRESS events (2), → PROVISIONING (4); parks.
-    // 3rd run: read (2), → WAITING_FOR_READINESS (4), → READY (4).
+    // A driver's phase change is one statement (conditional UPDATE, event, NOTIFY), and the next
+    // step works on the node it returned (no re-read); a PROGRESS event is one statement.
+    // 1st run: read node + connection (2), QUEUED → VALIDATING (1).
+    // 2nd run: read (2), catalog (1), → CREATING_SERVER (1), store the token hash (1),
+    //   → WAITING_FOR_SERVER (1), two PROGRESS events (2), → PROVISIONING (1); parks.
+    // 3rd run: read (2), → WAITING_FOR_READINESS (1), → READY (1).
     // (Before issue 14's cut: 8 + 36 + 17 = 61.)
-    expect(counts[0]).toEqual([6, 18, 10]);
+    expect(counts[0]).toEqual([3, 9, 4]);
   });
 });
