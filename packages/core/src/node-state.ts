@@ -143,7 +143,8 @@ export async function moveNode(deps: Pick<CoreDeps, 'db'>, nodeId: string, expec
   ];
   for (const [column, value] of Object.entries(change.update ?? {})) {
     if (value === undefined) continue;
-    const type = DRIVER_COLUMNS[column as keyof typeof DRIVER_COLUMNS];
+    const type = (DRIVER_COLUMNS as Record<string, (typeof DRIVER_COLUMNS)[keyof typeof DRIVER_COLUMNS] | undefined>)[column];
+    if (type === undefined) throw new Error(`moveNode: ${column} is not a column a driver step sets`);
     const sqlValue = type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
     columns.push(PrismaSql.sql`${PrismaSql.raw(`"${column}"`)} = ${sqlValue}::${PrismaSql.raw(type)}`);
   }
