@@ -38,7 +38,7 @@ import { combineUserData } from './user-data.ts';
 import { phaseDeadlineMs, PHASE_TIMEOUT_CODES, isTimedPhase } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
 import { appendEvent } from './event-log.ts';
-import { holdPhaseClock, parkPhaseClock, transition, whenNode } from './node-state.ts';
+import { holdPhaseClock, moveNode, parkPhaseClock, transition, whenNode, type DriverPhaseChange } from './node-state.ts';
 import { checkAgainstCatalog } from './catalog.ts';
 import { priceIsCurrent, priceOf } from './node-cost.ts';
 import { CAPACITY_CODES, fallBack } from './placements.ts';
@@ -89,17 +89,36 @@ interface Step {
   deps: CoreDeps;
   node: Node;
   connection: ProviderConnection;
+  /** The node was left in this phase by this run's own phase change (not read since). */
+  entered: boolean;
   scope: StepScope;
   adapter(): ProviderAdapter;
+  /**
+   * Moves the node on (moveNode) and hands the node as the change left it to the run's next
+   * step, which then needs no read of its own; false when the node had moved on.
+   */
+  advance(expected: { phase: Phase; attempt: number }, to: Phase, change: DriverPhaseChange): Promise<boolean>;
 }
 
-function openStep(deps: CoreDeps, node: Node, connection: ProviderConnection, signal: AbortSignal, leftMs: number): Step {
+/** A run's next step: the node as this run's phase change left it. */
+interface Carry {
+  node: Node | null;
+}
+
+function openStep(deps: CoreDeps, turn: Turn, signal: AbortSignal, leftMs: number, carry: Carry): Step {
+  const { node, connection } = turn;
   const phase = node.phase;
   let adapter: ProviderAdapter | null = null;
   return {
     deps,
     node,
     connection,
+    entered: turn.entered,
+    async advance(expected, to, change) {
+      const moved = await moveNode(deps, node.id, expected, to, change);
+      carry.node = moved;
+      return moved !== null;
+    },
     scope: {
       deps,
       node,
@@ -137,10 +156,27 @@ function watchForCancel(deps: CoreDeps, nodeId: string): { signal: AbortSignal; 
  */
 export async function provisionNode(deps: CoreDeps, nodeId: string, options: { signal?: AbortSignal } = {}): Promise<ProvisionOutcome> {
   const jobSignal = options.signal ?? new AbortController().signal;
+  const carry: Carry = { node: null };
+  let connection: ProviderConnection | null = null;
   for (;;) {
     if (jobSignal.aborted) throw new Interrupted('the job was stopped');
-    const node = await deps.db.node.findUnique({ where: { id: nodeId } });
-    if (!node || !isAcquisitionPhase(node.phase)) return DONE;
+    // The node as this run's last phase change left it (that UPDATE held the row lock: nothing
+    // newer exists), else read with its connection in one statement. The connection is read
+    // once per run otherwise; validate() reads it again to check its credential status.
+    let turn: Turn;
+    if (carry.node !== null && connection !== null) {
+      turn = { node: carry.node, connection, entered: true };
+      if (turn.node.phase === 'VALIDATING') turn.connection = connection = await deps.db.providerConnection.findUniqueOrThrow({ where: { id: turn.node.providerConnectionId } });
+    } else {
+      const row = await deps.db.node.findUnique({ where: { id: nodeId }, include: { providerConnection: true } });
+      if (!row) return DONE;
+      const { providerConnection, ...node } = row;
+      connection = providerConnection;
+      turn = { node, connection, entered: false };
+    }
+    carry.node = null;
+    const { node } = turn;
+    if (!isAcquisitionPhase(node.phase)) return DONE;
     if (node.cancelRequestedAt !== null) {
       await cancelAcquisition(deps, node, jobSignal);
       return DONE;
@@ -161,7 +197,7 @@ export async function provisionNode(deps: CoreDeps, nodeId: string, options: { s
         await failNode(deps, node, timeoutError(node.phase, isTimedPhase(node.phase) ? PHASE_TIMEOUT_CODES[node.phase] : 'PROVIDER_TIMEOUT'), { signal: jobSignal });
         return DONE;
       }
-      outcome = await runStep(deps, node, jobSignal, leftMs);
+      outcome = await runStep(deps, turn, jobSignal, leftMs, carry);
     } finally {
       await clock?.stop();
     }
@@ -169,16 +205,24 @@ export async function provisionNode(deps: CoreDeps, nodeId: string, options: { s
   }
 }
 
-/** Runs the work of the node's current phase. Returns null to let the loop re-read the node. */
-async function runStep(deps: CoreDeps, node: Node, jobSignal: AbortSignal, leftMs: number): Promise<ProvisionOutcome | null> {
-  const connection = await deps.db.providerConnection.findUniqueOrThrow({ where: { id: node.providerConnectionId } });
+/** What one turn of the driver's loop works on. */
+interface Turn {
+  node: Node;
+  connection: ProviderConnection;
+  /** The node comes from this run's own phase change. */
+  entered: boolean;
+}
+
+/** Runs the work of the node's current phase. Returns null to let the loop go on (`carry` holds the node if this step moved it). */
+async function runStep(deps: CoreDeps, turn: Turn, jobSignal: AbortSignal, leftMs: number, carry: Carry): Promise<ProvisionOutcome | null> {
+  const { node, connection } = turn;
   const cancel = watchForCancel(deps, node.id);
   const signal = AbortSignal.any([jobSignal, cancel.signal, AbortSignal.timeout(Math.min(leftMs, 2 ** 31 - 1))]);
-  const step = openStep(deps, node, connection, signal, leftMs);
+  const step = openStep(deps, turn, signal, leftMs, carry);
   try {
     switch (node.phase) {
       case 'QUEUED':
-        await transition(deps, node.id, { phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
+        await step.advance({ phase: 'QUEUED', attempt: node.attempt }, 'VALIDATING', {
           message: `checking provider connection "${connection.name}" and its catalog (attempt ${node.attempt})`,
         });
         // The first step is short and runs ahead of follow-ups (node-jobs.ts NODE_START_PRIORITY):
@@ -200,6 +244,7 @@ async function runStep(deps: CoreDeps, node: Node, jobSignal: AbortSignal, leftM
         return DONE;
     }
   } catch (error) {
+    carry.node = null; // whatever comes next acts on the node as read
     if (error instanceof StepFailure) {
       await failNode(deps, node, error.nodeError, { signal: jobSignal });
       return DONE;
@@ -235,7 +280,7 @@ async function validate(step: Step): Promise<void> {
     throw new StepFailure(nodeErrorFromProvider(providerErrorInfo(code, { message: problem.message })));
   }
   const price = priceIsCurrent(node) ? null : priceOf(catalog, node);
-  await transition(deps, node.id, { phase: 'VALIDATING', attempt: node.attempt }, 'CREATING_SERVER', {
+  await step.advance({ phase: 'VALIDATING', attempt: node.attempt }, 'CREATING_SERVER', {
     message: `${node.serverType} in ${node.location} with ${node.image} can be ordered; creating server ${node.providerServerName}`,
     update: price === null ? {} : { price: price as unknown as Prisma.InputJsonObject },
   });
@@ -323,7 +368,7 @@ async function createServer(step: Step): Promise<void> {
   }
 
   const server = (created?.server ?? adopted) as ProviderServer;
-  const moved = await transition(deps, node.id, expected, 'WAITING_FOR_SERVER', {
+  const moved = await step.advance(expected, 'WAITING_FOR_SERVER', {
     message: created
       ? `server ${server.id} (${server.name}) created; waiting for the provider to start it`
       : `adopted server ${server.id} (${server.name}), created for this node before a restart; waiting for it to run`,
@@ -359,7 +404,8 @@ async function waitForServer(step: Step): Promise<void> {
   const adapter = step.adapter();
   const serverId = node.providerServerId as string;
   const actionIds = [node.providerActionId, ...node.providerNextActionIds].filter((id): id is string => id !== null);
-  let shown = await progressSoFar(deps, node);
+  // Entered by this run just now: no progress shown in this phase yet.
+  let shown = step.entered ? -1 : await progressSoFar(deps, node);
   let writes: Promise<void> = Promise.resolve();
   const show = (overall: number, label: string) => {
     if (overall <= shown) return; // PROGRESS is monotonic over all the server's actions
@@ -392,7 +438,7 @@ async function waitForServer(step: Step): Promise<void> {
 
   const server = await untilRunning(step, adapter, serverId);
   const ipv6 = ipv6AddressOf(server.ipv6);
-  await transition(deps, node.id, { phase: 'WAITING_FOR_SERVER', attempt: node.attempt }, 'PROVISIONING', {
+  await step.advance({ phase: 'WAITING_FOR_SERVER', attempt: node.attempt }, 'PROVISIONING', {
     message: `server ${server.id} is running (${[server.ipv4, ipv6].filter(Boolean).join(', ') || 'no public address'}); waiting for its bootstrap to register`,
     update: { ipv4: server.ipv4, ipv6 },
   });
@@ -423,11 +469,11 @@ async function waitForMachine(step: Step): Promise<ProvisionOutcome | null> {
   const { deps, node } = step;
   const expected = { phase: node.phase, attempt: node.attempt };
   if (node.phase === 'PROVISIONING' && node.registeredAt !== null) {
-    await transition(deps, node.id, expected, 'WAITING_FOR_READINESS', { message: 'machine registered; waiting for a healthy heartbeat' });
+    await step.advance(expected, 'WAITING_FOR_READINESS', { message: 'machine registered; waiting for a healthy heartbeat' });
     return null;
   }
   if (node.phase === 'WAITING_FOR_READINESS' && node.lastHeartbeatHealthy === true) {
-    await transition(deps, node.id, expected, 'READY', { message: 'healthy heartbeat received: the node is ready', update: { readyAt: new Date() } });
+    await step.advance(expected, 'READY', { message: 'healthy heartbeat received: the node is ready', update: { readyAt: new Date() } });
     return null;
   }
   const leftMs = step.scope.deadlineAt - Date.now();

@@ -1,4 +1,4 @@
-import type { AcquisitionEvent, Prisma } from '@hangar/db/generated/prisma/client';
+import { Prisma, type AcquisitionEvent, type Node } from '@hangar/db/generated/prisma/client';
 import { EventKind, NodePhase } from '@hangar/db/generated/prisma/enums';
 import { pgPoolOf } from '@hangar/db/client';
 import { MAX_NOTICE_BYTES, type ChannelPayloads } from '@hangar/events/topics';
@@ -20,14 +20,30 @@ export interface NewEvent {
 }
 
 /**
+ * The NOTIFY of a node event, as the tail of a statement whose CTE `node` returned the node's
+ * "id", "organizationId" and "lastSeq" and whose CTE `event` returned the inserted event row
+ * (RETURNING *): the notice carries that row as stored (the id, the `at` Postgres stamped) when the
+ * payload fits in MAX_NOTICE_BYTES (counted in bytes: Postgres refuses 8,000 or more, which would
+ * fail the whole statement); otherwise only the ids and the seq, and followers read the row
+ * (eventOfNotice is the reverse). A function in FROM runs once per row (implicitly LATERAL);
+ * pg_notify's void result is not selected. The one definition of the payload for every statement
+ * that appends an event (appendEvent, appendPhaseChange).
+ */
+function noticeOf(node: string, event: string): string {
+  return `CROSS JOIN LATERAL (
+    SELECT json_build_object('nodeId', ${node}."id", 'organizationId', ${node}."organizationId", 'seq', ${node}."lastSeq", 'phase', ${event}."phase",
+             'event', json_build_object('id', ${event}."id"::text, 'kind', ${event}."kind", 'message', ${event}."message", 'progress', ${event}."progress",
+                                        'attempt', ${event}."attempt", 'error', ${event}."error", 'at', ${event}."at"))::text AS with_row,
+           json_build_object('nodeId', ${node}."id", 'organizationId', ${node}."organizationId", 'seq', ${node}."lastSeq", 'phase', ${event}."phase")::text AS ids_only
+  ) AS payload
+  CROSS JOIN LATERAL pg_notify('${NODE_EVENTS_CHANNEL}', CASE WHEN octet_length(payload.with_row) <= ${MAX_NOTICE_BYTES} THEN payload.with_row ELSE payload.ids_only END) AS notified`;
+}
+
+/**
  * The statement behind appendEvent: $1 node id, $2 phase, $3 kind, $4 message, $5 progress,
  * $6 attempt, $7 error (JSON text). Data-modifying CTEs run exactly once, to completion, whether
  * or not the outer query reads them. `updatedAt` is what Prisma's @updatedAt would stamp
- * (nodeChanged's resync reads it). The notice carries the inserted row as stored (RETURNING: the
- * id, the `at` Postgres stamped) when the payload fits in MAX_NOTICE_BYTES (counted in bytes:
- * Postgres refuses 8,000 or more, which would fail the whole statement); otherwise only the ids
- * and the seq, and followers read the row. A function in FROM runs once per row (implicitly
- * LATERAL); pg_notify's void result is not selected.
+ * (nodeChanged's resync reads it). The notice: noticeOf.
  */
 const APPEND_EVENT_SQL = `
   WITH bumped AS (
@@ -43,13 +59,7 @@ const APPEND_EVENT_SQL = `
   SELECT bumped."lastSeq" AS "seq"
   FROM bumped
   JOIN inserted ON inserted."seq" = bumped."lastSeq"
-  CROSS JOIN LATERAL (
-    SELECT json_build_object('nodeId', bumped."id", 'organizationId', bumped."organizationId", 'seq', bumped."lastSeq", 'phase', inserted."phase",
-             'event', json_build_object('id', inserted."id"::text, 'kind', inserted."kind", 'message', inserted."message", 'progress', inserted."progress",
-                                        'attempt', inserted."attempt", 'error', inserted."error", 'at', inserted."at"))::text AS with_row,
-           json_build_object('nodeId', bumped."id", 'organizationId', bumped."organizationId", 'seq', bumped."lastSeq", 'phase', inserted."phase")::text AS ids_only
-  ) AS payload
-  CROSS JOIN LATERAL pg_notify('${NODE_EVENTS_CHANNEL}', CASE WHEN octet_length(payload.with_row) <= ${MAX_NOTICE_BYTES} THEN payload.with_row ELSE payload.ids_only END) AS notified`;
+  ${noticeOf('bumped', 'inserted')}`;
 
 /** The name appendEvent's statement is prepared under, once per pooled connection. */
 const APPEND_EVENT_STATEMENT = 'hangar_append_event';
@@ -113,4 +123,38 @@ export function eventOfNotice(notice: ChannelPayloads[typeof NODE_EVENTS_CHANNEL
     error: (error ?? null) as AcquisitionEvent['error'],
     at: stamped,
   };
+}
+
+/**
+ * A phase change and its PHASE_ENTERED event in ONE statement (its own transaction: no
+ * BEGIN/COMMIT round trips): a conditional UPDATE of the node (only while it is in `from.phase`
+ * and attempt; under READ COMMITTED the UPDATE waits for the row's lock and re-checks that on the
+ * row as committed, as SELECT … FOR UPDATE and a check do) that sets `set` and bumps `lastSeq`,
+ * the event row with that seq, and the NOTIFY with the row in it, as appendEvent (noticeOf).
+ * Returns the node as changed (every column, as Prisma reads it), or null when it was not in that
+ * phase and attempt (nothing written).
+ */
+export async function appendPhaseChange(
+  db: Prisma.TransactionClient,
+  nodeId: string,
+  from: { phase: NodePhase; attempt: number },
+  set: Prisma.Sql,
+  event: { phase: NodePhase; message: string },
+): Promise<Node | null> {
+  const rows = await db.$queryRaw<Node[]>`
+    WITH moved AS (
+      UPDATE "Node" SET ${set}, "lastSeq" = "lastSeq" + 1, "updatedAt" = clock_timestamp()
+      WHERE "id" = ${nodeId}::uuid AND "phase" = ${from.phase}::"NodePhase" AND "attempt" = ${from.attempt}::integer
+      RETURNING *
+    ), inserted AS (
+      INSERT INTO "AcquisitionEvent" ("nodeId", "seq", "phase", "kind", "message")
+      SELECT "id", "lastSeq", ${event.phase}::"NodePhase", 'PHASE_ENTERED'::"EventKind", ${event.message}::text
+      FROM moved
+      RETURNING *
+    )
+    SELECT moved.*
+    FROM moved
+    JOIN inserted ON inserted."seq" = moved."lastSeq"
+    ${Prisma.raw(noticeOf('moved', 'inserted'))}`;
+  return rows[0] ?? null;
 }

@@ -5,12 +5,12 @@
  * mutations) and the worker (the phase driver, release, reconcile) move the same nodes; the row
  * lock and the expectation make them take turns instead of overwriting each other.
  */
-import type { Node, Prisma } from '@hangar/db/generated/prisma/client';
+import { Prisma as PrismaSql, type Node, type Prisma } from '@hangar/db/generated/prisma/client';
 import type { NodeError } from '@hangar/domain/node-errors';
 import { assertTransition, type Phase } from '@hangar/domain/phases';
 import { PHASE_CLOCK_LEASE_MS, PHASE_CLOCK_RENEW_MS, phaseUsedMs, type PhaseClock } from './deadlines.ts';
 import type { CoreDeps } from './deps.ts';
-import { appendEvent } from './event-log.ts';
+import { appendEvent, appendPhaseChange, type NewEvent } from './event-log.ts';
 import { errorJson } from './provider-steps.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -21,11 +21,12 @@ type Tx = Prisma.TransactionClient;
  * no timing tells another organization's ids from random ones).
  */
 export async function lockNode(tx: Tx, nodeId: string, organizationId?: string): Promise<Node | null> {
+  // One statement: the row as Prisma reads it (raw rows of Node come back with the model's types:
+  // Json parsed, timestamps as Date, arrays; acquisition-statements.test.ts compares them).
   const rows = organizationId === undefined
-    ? await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Node" WHERE "id" = ${nodeId}::uuid FOR UPDATE`
-    : await tx.$queryRaw<Array<{ id: string }>>`SELECT "id" FROM "Node" WHERE "id" = ${nodeId}::uuid AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
-  if (rows.length === 0) return null;
-  return tx.node.findUnique({ where: { id: nodeId } });
+    ? await tx.$queryRaw<Node[]>`SELECT * FROM "Node" WHERE "id" = ${nodeId}::uuid FOR UPDATE`
+    : await tx.$queryRaw<Node[]>`SELECT * FROM "Node" WHERE "id" = ${nodeId}::uuid AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
 }
 
 /** What the new phase is entered with. */
@@ -34,29 +35,33 @@ export interface PhaseChange {
   /** Set on entering FAILED: stored on the node and on the event. */
   error?: NodeError | null;
   /** More columns to change with the phase (server id, addresses, timestamps). */
-  update?: Prisma.NodeUpdateInput;
+  update?: Prisma.NodeUpdateManyMutationInput;
+}
+
+/** The node columns a phase change writes (with `change.update`). */
+function phaseColumns(to: Phase, change: PhaseChange, now: Date): Prisma.NodeUpdateManyMutationInput {
+  return {
+    ...change.update,
+    phase: to,
+    phaseEnteredAt: now,
+    phaseUsedMs: 0,
+    phaseClockAt: now,
+    // Health is a READY node's (node-health.ts): it starts HEALTHY (a healthy heartbeat made it READY) and ends with READY.
+    health: to === 'READY' ? 'HEALTHY' : null,
+    ...(to === 'FAILED' ? { error: errorJson(change.error ?? null) } : {}),
+  };
+}
+
+/** The PHASE_ENTERED event of a phase change. */
+function phaseEvent(to: Phase, change: PhaseChange): NewEvent {
+  const error = change.error ?? null;
+  return { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) };
 }
 
 /** Moves a node locked by this transaction to `to` and appends its PHASE_ENTERED event. */
 export async function enterPhase(tx: Tx, node: Pick<Node, 'id' | 'phase'>, to: Phase, change: PhaseChange): Promise<void> {
   assertTransition(node.phase, to);
-  const error = change.error ?? null;
-  const now = new Date();
-  await appendEvent(
-    tx,
-    node.id,
-    { phase: to, kind: 'PHASE_ENTERED', message: change.message, error: error === null ? null : (error as unknown as Prisma.InputJsonObject) },
-    {
-      ...change.update,
-      phase: to,
-      phaseEnteredAt: now,
-      phaseUsedMs: 0,
-      phaseClockAt: now,
-      // Health is a READY node's (node-health.ts): it starts HEALTHY (a healthy heartbeat made it READY) and ends with READY.
-      health: to === 'READY' ? 'HEALTHY' : null,
-      ...(to === 'FAILED' ? { error: errorJson(error) } : {}),
-    },
-  );
+  await appendEvent(tx, node.id, phaseEvent(to, change), phaseColumns(to, change, new Date()));
 }
 
 /** What the caller expects of the node for a change to apply. */
@@ -89,6 +94,61 @@ export async function transition(deps: CoreDeps, nodeId: string, expected: Expec
     return true;
   });
   return done === true;
+}
+
+/** Columns a phase driver step sets with the phase (moveNode), each with its SQL type. */
+const DRIVER_COLUMNS = {
+  price: 'jsonb',
+  providerServerId: 'text',
+  providerActionId: 'text',
+  providerNextActionIds: 'text[]',
+  serverCreatedAt: 'timestamptz',
+  ipv4: 'text',
+  ipv6: 'text',
+  readyAt: 'timestamptz',
+} as const;
+
+/** What a phase driver step changes with the phase (moveNode). */
+export interface DriverPhaseChange {
+  message: string;
+  update?: {
+    price?: Prisma.InputJsonObject;
+    providerServerId?: string | null;
+    providerActionId?: string | null;
+    providerNextActionIds?: string[];
+    serverCreatedAt?: Date;
+    ipv4?: string | null;
+    ipv6?: string | null;
+    readyAt?: Date;
+  };
+}
+
+/**
+ * Moves the node from one expected phase and attempt to `to` (not FAILED: no error is set) and
+ * returns the node as the change left it, or null when it had moved on. One statement
+ * (event-log.ts appendPhaseChange): the conditional UPDATE is the row lock and the expectation
+ * check at once, with the PHASE_ENTERED event and its NOTIFY. The same columns as enterPhase.
+ */
+export async function moveNode(deps: Pick<CoreDeps, 'db'>, nodeId: string, expected: { phase: Phase; attempt: number }, to: Phase, change: DriverPhaseChange): Promise<Node | null> {
+  assertTransition(expected.phase, to);
+  if (to === 'FAILED') throw new Error('moveNode does not fail a node: failNode records the error (transition)');
+  const now = new Date();
+  const columns = [
+    PrismaSql.sql`"phase" = ${to}::"NodePhase"`,
+    PrismaSql.sql`"phaseEnteredAt" = ${now}::timestamptz`,
+    PrismaSql.sql`"phaseUsedMs" = 0`,
+    PrismaSql.sql`"phaseClockAt" = ${now}::timestamptz`,
+    // As enterPhase: health starts HEALTHY on READY and is null in every other phase.
+    to === 'READY' ? PrismaSql.sql`"health" = 'HEALTHY'::"NodeHealth"` : PrismaSql.sql`"health" = NULL`,
+  ];
+  for (const [column, value] of Object.entries(change.update ?? {})) {
+    if (value === undefined) continue;
+    const type = (DRIVER_COLUMNS as Record<string, (typeof DRIVER_COLUMNS)[keyof typeof DRIVER_COLUMNS] | undefined>)[column];
+    if (type === undefined) throw new Error(`moveNode: ${column} is not a column a driver step sets`);
+    const sqlValue = type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+    columns.push(PrismaSql.sql`${PrismaSql.raw(`"${column}"`)} = ${sqlValue}::${PrismaSql.raw(type)}`);
+  }
+  return appendPhaseChange(deps.db, nodeId, expected, PrismaSql.join(columns, ', '), { phase: to, message: change.message });
 }
 
 /**

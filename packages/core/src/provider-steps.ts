@@ -86,16 +86,15 @@ export async function note(
   nodeId: string,
   event: { phase: Phase; kind: 'RETRY' | 'INFO' | 'ERROR' | 'PROGRESS'; message: string; progress?: number; attempt?: number; error?: NodeError },
 ): Promise<void> {
-  await deps.db.$transaction((tx) =>
-    appendEvent(tx, nodeId, {
-      phase: event.phase,
-      kind: event.kind,
-      message: event.message,
-      progress: event.progress ?? null,
-      attempt: event.attempt ?? null,
-      error: event.error ? (event.error as unknown as Prisma.InputJsonObject) : null,
-    }),
-  );
+  // appendEvent is one statement: on the client itself it is its own transaction (no BEGIN/COMMIT round trips).
+  await appendEvent(deps.db, nodeId, {
+    phase: event.phase,
+    kind: event.kind,
+    message: event.message,
+    progress: event.progress ?? null,
+    attempt: event.attempt ?? null,
+    error: event.error ? (event.error as unknown as Prisma.InputJsonObject) : null,
+  });
 }
 
 /** Records what a provider answer says about the token (INVALID / READ_ONLY), for the connection's status. */
