@@ -75,11 +75,12 @@ describe('SQL statements per acquisition', () => {
     expect(counts[1]).toEqual(counts[0]);
     // A driver's phase change is one statement (conditional UPDATE, event, NOTIFY), and the next
     // step works on the node it returned (no re-read); a PROGRESS event is one statement.
-    // 1st run: read node + connection (2), QUEUED → VALIDATING (1).
-    // 2nd run: read (2), catalog (1), → CREATING_SERVER (1), store the token hash (1),
+    // 1st run: read the node with its connection (1: Prisma's relationJoins joins the include),
+    //   QUEUED → VALIDATING (1).
+    // 2nd run: read (1), catalog (1), → CREATING_SERVER (1), store the token hash (1),
     //   → WAITING_FOR_SERVER (1), two PROGRESS events (2), → PROVISIONING (1); parks.
-    // 3rd run: read (2), → WAITING_FOR_READINESS (1), → READY (1).
+    // 3rd run: read (1), → WAITING_FOR_READINESS (1), → READY (1).
     // (Before issue 14's cut: 8 + 36 + 17 = 61.)
-    expect(counts[0]).toEqual([3, 9, 4]);
+    expect(counts[0]).toEqual([2, 8, 3]);
   });
 });
