@@ -91,6 +91,17 @@ function forgetUpgradeRequest(extra: object): void {
   Reflect.deleteProperty(extra, 'request');
 }
 
+/**
+ * The `request` of every graphql-ws subscription's Yoga context. Yoga's context types want one,
+ * but a socket's subscriptions have no HTTP request of their own; a `Request` is ~1.3 KB kept for
+ * the subscription's life, so they all share this one. Nothing keys per-subscription state by it
+ * or changes it: our context reads its headers only without a connection principal (never on a
+ * socket); Yoga's result processors mark it as a subscription's (read only on the HTTP path);
+ * usePreventMutationViaGET reads its method (GET, as before); no envelop plugin in the list uses
+ * `withState`. apps/api/test/subscriptions.test.ts proves subscriptions stay independent.
+ */
+const WS_SUBSCRIPTION_REQUEST = new Request('http://ws/graphql');
+
 /** Adds a stable code to validation errors (syntax, unknown fields, armor limits). */
 const validationCodes: Plugin = {
   onValidate: () => ({ result, setResult }) => {
@@ -252,7 +263,7 @@ export function buildApp(options: AppOptions): App {
         },
         onSubscribe: async (ctx, _id, params) => {
           const requestId = randomUUID();
-          const enveloped = yoga.getEnveloped({ requestId, connectionPrincipal: ctx.extra.auth, params, request: new Request('http://ws/graphql') });
+          const enveloped = yoga.getEnveloped({ requestId, connectionPrincipal: ctx.extra.auth, params, request: WS_SUBSCRIPTION_REQUEST });
           const document = enveloped.parse(params.query);
           const args = {
             schema: enveloped.schema,

@@ -124,7 +124,7 @@ describe('nodeEvents over graphql-ws', () => {
       for (const phase of ['VALIDATING', 'CREATING_SERVER', 'WAITING_FOR_SERVER'] as const) await appendStep(api.testDb.db, nodeId, enter(phase));
       await expect.poll(() => subscribers.every((seqs) => seqs.length >= 4), { timeout: 60_000 }).toBe(true);
       // One more event after the checked ones: a duplicate of seq 2–4 would have arrived before it.
-      await appendStep(api.testDb.db, nodeId, enter('PROVISIONING'));
+      await appendStep(api.testDb.db, nodeId, enter('CREATING_SERVER'));
       await expect.poll(() => subscribers.every((seqs) => seqs.length >= 5), { timeout: 60_000 }).toBe(true);
       for (const seqs of subscribers) expect(seqs).toEqual([1, 2, 3, 4, 5]);
     } finally {
@@ -254,6 +254,62 @@ describe('graphql-ws authentication and keep-alive', () => {
       await expect.poll(() => observed.map((e) => e.seq), { timeout: 60_000 }).toEqual([1, 2]);
       disposeObserver();
       expect(received).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('subscriptions stay apart (every graphql-ws subscription shares one placeholder Request)', () => {
+  it('two subscriptions on one socket and on two sockets: own principal, own filter, revocation closes only the revoked socket', async () => {
+    // An API of its own whose periodic re-check comes after this test's timeout: only the notice closes.
+    const app = buildApp({ deps: api.deps, databaseUrl: api.testDb.url, port: 0, tokenRecheckIntervalMs: RECHECK_OUTLASTS_THE_TEST_MS });
+    await app.start();
+    const connect = (token: string): Client => {
+      const client = createClient({ url: `${app.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      wsClients.push(client);
+      return client;
+    };
+    try {
+      const { id: revokedId, token: revokedToken } = await mintApiToken(api.testDb.db, { organizationId: api.organizationId, name: 'apart' });
+      const otherConnection = await createConnectionRow(api.testDb.db, api.organizationId, 'apart-filter');
+      const nodeId = await createNodeRow(api.testDb.db, api.organizationId, connectionId);
+      await appendStep(api.testDb.db, nodeId, enter('QUEUED'));
+      type Result = { data?: unknown; errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> };
+      const seqs = (results: Result[]) => results.map((r) => (r.data as { nodeEvents: { seq: number } }).nodeEvents.seq);
+      // Socket 1 (a token to be revoked): the node's events, and nodeChanged filtered to another connection.
+      const first = connect(revokedToken);
+      const firstEvents: Result[] = [];
+      const firstFiltered: Result[] = [];
+      const firstClosed = new Promise<{ code: number }>((resolve) => first.on('closed', (event) => resolve(event as { code: number })));
+      first.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => firstEvents.push(r as Result), error: () => undefined, complete: () => undefined });
+      first.subscribe({ query: 'subscription($filter: NodeChangedFilter) { nodeChanged(filter: $filter) { id } }', variables: { filter: { providerConnectionId: otherConnection } } }, { next: (r) => firstFiltered.push(r as Result), error: () => undefined, complete: () => undefined });
+      await expect.poll(() => firstEvents.length).toBe(1);
+      // Socket 2, another organization, opened after socket 1: the node is NOT_FOUND for it.
+      const foreign = await runSubscription(connect(otherToken), NODE_EVENTS, { nodeId });
+      expect(foreign.results.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+      expect(foreign.results.some((r) => r.data)).toBe(false);
+      // Socket 3, the same organization, a live token: the node's events.
+      const third = connect(api.token);
+      const thirdEvents: Result[] = [];
+      third.subscribe({ query: NODE_EVENTS, variables: { nodeId } }, { next: (r) => thirdEvents.push(r as Result), error: () => undefined, complete: () => undefined });
+      await expect.poll(() => thirdEvents.length).toBe(1);
+      // Socket 1's filter selects a node of the other connection, never this one (its change comes meanwhile).
+      const inside = await createNodeRow(api.testDb.db, api.organizationId, otherConnection);
+      await appendStep(api.testDb.db, inside, enter('QUEUED'));
+      await expect.poll(async () => {
+        await appendStep(api.testDb.db, inside, enter('VALIDATING'));
+        return firstFiltered.length;
+      }, { timeout: 60_000 }).toBeGreaterThan(0);
+      await appendStep(api.testDb.db, nodeId, enter('VALIDATING'));
+      await expect.poll(() => [seqs(firstEvents), seqs(thirdEvents)], { timeout: 60_000 }).toEqual([[1, 2], [1, 2]]);
+      expect(new Set(firstFiltered.map((r) => (r.data as { nodeChanged: { id: string } }).nodeChanged.id))).toEqual(new Set([inside]));
+      // Revoking socket 1's token closes socket 1 only.
+      expect(await revokeApiToken(api.testDb.db, revokedId)).toBe(true);
+      expect((await firstClosed).code).toBe(4403);
+      await appendStep(api.testDb.db, nodeId, enter('CREATING_SERVER'));
+      await expect.poll(() => seqs(thirdEvents), { timeout: 60_000 }).toEqual([1, 2, 3]);
+      expect(seqs(firstEvents)).toEqual([1, 2]);
     } finally {
       await app.stop();
     }
