@@ -146,15 +146,16 @@ export async function refreshConnectionCatalog(deps: CoreDeps, actor: Connection
  * The catalog to check a node's choice against, and the first problem with the choice (or
  * null). Uses the stored catalog; refreshes it once when there is none, or when the choice is
  * not in it and it is older than CATALOG_MISS_REFRESH_MIN_AGE_MS. Provider failures of that
- * refresh are HangarErrors with the PROVIDER_* code.
+ * refresh are HangarErrors with the PROVIDER_* code. A connection read with its catalog
+ * (`include: { catalog: true }`, one statement with relationJoins) is not read again.
  */
 export async function checkAgainstCatalog(
   deps: CoreDeps,
-  connection: CatalogConnection,
+  connection: CatalogConnection & { catalog?: CatalogRow | null },
   spec: { serverType: string; location: string; image: string },
   options: { signal?: AbortSignal } = {},
 ): Promise<{ catalog: StoredCatalog; problem: SpecProblem | null }> {
-  const stored = await readStoredCatalog(deps, connection);
+  const stored = connection.catalog === undefined ? await readStoredCatalog(deps, connection) : catalogOfRow(connection.catalog, connection.tokenFingerprint);
   if (stored !== null) {
     const problem = specProblem(stored, spec);
     if (problem === null || Date.now() - stored.fetchedAt.getTime() < CATALOG_MISS_REFRESH_MIN_AGE_MS) return { catalog: stored, problem };

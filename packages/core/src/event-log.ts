@@ -49,17 +49,23 @@ const APPEND_EVENT_SQL = `
   WITH bumped AS (
     UPDATE "Node" SET "lastSeq" = "lastSeq" + 1, "updatedAt" = clock_timestamp()
     WHERE "id" = $1::uuid
-    RETURNING "id", "organizationId", "lastSeq"
+    RETURNING "id", "organizationId", "lastSeq", "updatedAt"
   ), inserted AS (
     INSERT INTO "AcquisitionEvent" ("nodeId", "seq", "phase", "kind", "message", "progress", "attempt", "error")
     SELECT "id", "lastSeq", $2::"NodePhase", $3::"EventKind", $4::text, $5::integer, $6::integer, $7::jsonb
     FROM bumped
     RETURNING *
   )
-  SELECT bumped."lastSeq" AS "seq"
+  SELECT bumped."lastSeq" AS "seq", bumped."updatedAt" AS "updatedAt"
   FROM bumped
   JOIN inserted ON inserted."seq" = bumped."lastSeq"
   ${noticeOf('bumped', 'inserted')}`;
+
+/** What appendEvent's statement returns. */
+interface AppendedRow {
+  seq: number;
+  updatedAt: Date;
+}
 
 /** The name appendEvent's statement is prepared under, once per pooled connection. */
 const APPEND_EVENT_STATEMENT = 'hangar_append_event';
@@ -75,23 +81,25 @@ const APPEND_EVENT_STATEMENT = 'hangar_append_event';
  * Outside a transaction the statement goes through the client's node-postgres pool as a prepared
  * statement (pgPoolOf): Prisma's query path cost more than the statement itself (measured: 8
  * producers made ~1,150 events/s through $queryRaw, ~2,700/s prepared through pg).
+ * Returns the event's seq and the node's new `updatedAt`: with them a caller that holds the node
+ * row has the row as it now is (createNode returns it without reading it again).
  */
 export async function appendEvent(
   db: Prisma.TransactionClient,
   nodeId: string,
   event: NewEvent,
   nodeUpdate: Prisma.NodeUpdateInput = {},
-): Promise<{ seq: number }> {
+): Promise<{ seq: number; updatedAt: Date }> {
   if (Object.keys(nodeUpdate).length > 0) await db.node.update({ where: { id: nodeId }, data: nodeUpdate, select: { id: true } });
   const error = event.error === undefined || event.error === null ? null : JSON.stringify(event.error);
   const values = [nodeId, event.phase, event.kind, event.message, event.progress ?? null, event.attempt ?? null, error];
   const pool = pgPoolOf(db);
   const rows = pool
-    ? (await pool.query<{ seq: number }>({ name: APPEND_EVENT_STATEMENT, text: APPEND_EVENT_SQL, values })).rows
-    : await db.$queryRawUnsafe<Array<{ seq: number }>>(APPEND_EVENT_SQL, ...values);
+    ? (await pool.query<AppendedRow>({ name: APPEND_EVENT_STATEMENT, text: APPEND_EVENT_SQL, values })).rows
+    : await db.$queryRawUnsafe<AppendedRow[]>(APPEND_EVENT_SQL, ...values);
   const row = rows[0];
   if (!row) throw new Error(`appendEvent: no node ${nodeId}`);
-  return { seq: Number(row.seq) };
+  return { seq: Number(row.seq), updatedAt: row.updatedAt };
 }
 
 const NODE_PHASES: ReadonlySet<string> = new Set(Object.values(NodePhase));

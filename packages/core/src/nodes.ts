@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fromPrisma } from 'pg-boss';
-import { Prisma, type Node, type ProviderConnection } from '@hangar/db/generated/prisma/client';
+import { Prisma, type Node, type ProviderCatalog, type ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { HangarError } from '@hangar/domain/api-errors';
 import { isAcquisitionPhase } from '@hangar/domain/phases';
 import { recordAudit } from './audit.ts';
@@ -155,7 +155,8 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   }
   const alternatives = parseAlternatives(input.alternatives, { serverType, location });
 
-  const connection = await ownConnection(deps, actor.organizationId, typeof input.providerConnectionId === 'string' ? input.providerConnectionId : '');
+  // Read with its stored catalog in one statement (relationJoins): checkAgainstCatalog uses it.
+  const connection = (await ownConnection(deps, actor.organizationId, typeof input.providerConnectionId === 'string' ? input.providerConnectionId : '', { include: { catalog: true } })) as ProviderConnection & { catalog: ProviderCatalog | null };
   // Labels follow the rules of the connection's provider (its profile).
   const parsedLabels = parseNodeLabels(input.labels, providerProfile(connection.kind).labels);
   if ('problem' in parsedLabels) throw invalid(parsedLabels.field, parsedLabels.problem);
@@ -180,7 +181,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
   const now = new Date();
   try {
     const node = await deps.db.$transaction(async (tx) => {
-      await tx.node.create({
+      const created = await tx.node.create({
         data: {
           id,
           organizationId: actor.organizationId,
@@ -211,7 +212,8 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
         },
       });
       const fallback = alternatives.length === 0 ? '' : `; if the provider has no capacity there: ${alternatives.map(describePlacement).join(', then ')}`;
-      await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"${fallback}` });
+      // The event bumps lastSeq and stamps updatedAt; with those two the inserted row is the row as committed (no re-read).
+      const { seq, updatedAt } = await appendEvent(tx, id, { phase: 'QUEUED', kind: 'PHASE_ENTERED', message: `queued: ${serverType} in ${location} with ${image} through "${connection.name}"${fallback}` });
       await recordAudit(tx, {
         organizationId: actor.organizationId,
         apiTokenId: actor.apiTokenId,
@@ -235,7 +237,7 @@ export async function createNode(deps: CoreDeps, actor: NodeActor, input: Create
         },
       });
       await enqueueProvision(deps.boss, id, deps.config, { db: fromPrisma(tx), priority: NODE_START_PRIORITY });
-      return tx.node.findUniqueOrThrow({ where: { id } });
+      return { ...created, lastSeq: seq, updatedAt };
     });
     deps.log.info({ nodeId: id, organizationId: actor.organizationId, serverType, location }, 'node queued');
     return node;

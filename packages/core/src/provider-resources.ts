@@ -18,7 +18,7 @@ import { isProviderError } from '@hangar/providers/provider-error';
 import type { ProviderConnection } from '@hangar/db/generated/prisma/client';
 import { recordAudit } from './audit.ts';
 import type { CoreDeps } from './deps.ts';
-import { INTERACTIVE_TUNING, type ConnectionActor, getConnection, openConnectionAdapter, providerHangarError } from './provider-connections.ts';
+import { INTERACTIVE_TUNING, type ConnectionActor, type ConnectionQuery, getConnection, openConnectionAdapter, providerHangarError } from './provider-connections.ts';
 import { parseSshPublicKey, type SshKeyType } from './ssh-public-key.ts';
 
 /** Longest SSH key name, in characters (Hetzner's limit for names). */
@@ -80,11 +80,11 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * The caller's connection, or NOT_FOUND without the id in the message: these inputs carry other
  * ids too, and no answer may differ by which of them was someone else's.
  */
-export async function ownConnection(deps: CoreDeps, organizationId: string, id: string): Promise<ProviderConnection> {
+export async function ownConnection(deps: CoreDeps, organizationId: string, id: string, query: ConnectionQuery = {}): Promise<ProviderConnection> {
   const notFound = () => new HangarError('NOT_FOUND', 'no provider connection with that id in your organization');
   if (!UUID_RE.test(id)) throw notFound();
   try {
-    return await getConnection(deps, organizationId, id);
+    return await getConnection(deps, organizationId, id, query);
   } catch (error) {
     if (error instanceof HangarError && error.code === 'NOT_FOUND') throw notFound();
     throw error;

@@ -13,6 +13,7 @@ import { HAPPY_PATH } from '@hangar/domain/phases';
 import { PrismaClient } from '@hangar/db/generated/prisma/client';
 import type { Db } from '@hangar/db/client';
 import { provisionNode } from '../src/acquisition.ts';
+import { createNode } from '../src/nodes.ts';
 import type { CoreDeps } from '../src/deps.ts';
 import { lockNode, releaseParkedClocks } from '../src/node-state.ts';
 import { phasesOf, startAcquisitionEnv, type AcquisitionEnv } from './support/acquisition-env.ts';
@@ -82,5 +83,23 @@ describe('SQL statements per acquisition', () => {
     // 3rd run: read (1), → WAITING_FOR_READINESS (1), → READY (1).
     // (Before issue 14's cut: 8 + 36 + 17 = 61.)
     expect(counts[0]).toEqual([2, 8, 3]);
+  });
+
+  it('createNode costs a pinned number of statements', async () => {
+    const deps: CoreDeps = { ...env.deps, db: counted };
+    await createNode(deps, env.actor, { providerConnectionId: env.connection.id, name: 'counted-warm', serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' }); // stores the catalog
+    const counts: string[][] = [];
+    for (let i = 0; i < 2; i++) {
+      statements = [];
+      const node = await createNode(deps, env.actor, { providerConnectionId: env.connection.id, name: `counted-${i}`, serverType: 'cx22', location: 'fsn1', image: 'ubuntu-24.04' });
+      counts.push(statements.map((sql) => sql.trim().split(/\s+/)[0] ?? ''));
+      // The row it returns without reading it again is the row as committed.
+      expect(node).toStrictEqual(await env.testDb.db.node.findUniqueOrThrow({ where: { id: node.id } }));
+    }
+    expect(counts[1]).toEqual(counts[0]);
+    // The connection with its stored catalog (1: relationJoins), then one transaction: the node,
+    // its QUEUED event (which returns the new lastSeq and updatedAt), its audit row, its pg-boss
+    // job. (Before: 9, the catalog read on its own and the node read again before COMMIT.)
+    expect(counts[0]).toEqual(['SELECT', 'BEGIN', 'INSERT', 'WITH', 'INSERT', 'WITH', 'COMMIT']);
   });
 });
