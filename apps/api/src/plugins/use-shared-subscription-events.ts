@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { GraphQLContext } from '../context.ts';
 
 /**
@@ -116,6 +117,11 @@ async function subscribeSharingEvents(args: ExecutionArgs, slicer: DeliverySlice
     return { errors: [located(error as Error)] };
   }
   if (!isAsyncIterable(source)) return source as ExecutionResult;
+  // scope-auth authorized the subscription as its stream opened (authorizeOnSubscribe, builder.ts)
+  // and keeps that request's cache (five Maps, ~1 KB) for as long as the context lives: the
+  // subscription's whole life, 15 MiB at 15,000 sockets. Nothing reads it again; an execution of an
+  // event on this context builds a new one.
+  RequestCache.clearForContext(args.contextValue as object);
   const key = sharingKey(args);
   const executeOn = (payload: unknown): Promise<ExecutionResult> | ExecutionResult => execute({ ...args, rootValue: payload });
   return mapAsyncIterator(
