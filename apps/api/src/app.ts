@@ -18,6 +18,7 @@ import type { GraphQLContext } from './context.ts';
 import { createMaskError, UNAVAILABLE_MESSAGE, withValidationCode, yogaLogger } from './errors.ts';
 import { GRAPHIQL_OPTIONS, renderHangarGraphiQL } from './graphiql.ts';
 import { createRevokedTokenCloser } from './revoked-token-closer.ts';
+import { createMemoryRelease } from './memory-release.ts';
 import { ensureNodeQueues } from '@hangar/core/node-jobs';
 import { AGENT_PATH_PREFIX, handleAgentRequest } from './agent-routes.ts';
 import { useRateLimit, type RateLimitServerContext } from './plugins/use-rate-limit.ts';
@@ -227,6 +228,11 @@ export function buildApp(options: AppOptions): App {
   // graphql-ws on the same server and path; attached once listening, so a taken port is one clear error.
   function attachWebSockets(): { wsServer: WebSocketServer; dispose: () => Promise<void> } {
     const wsServer = new WebSocketServer({ server, path: '/graphql' });
+    const memoryRelease = createMemoryRelease(log);
+    wsServer.on('connection', (socket) => {
+      memoryRelease.opened();
+      socket.once('close', () => memoryRelease.closed());
+    });
     const wsDisposable = useServer<Record<string, unknown>, { auth: { principal: Principal | null; authFailure: string } }>(
       {
         connectionInitWaitTimeout: WS_CONNECTION_INIT_WAIT_MS,
@@ -281,7 +287,13 @@ export function buildApp(options: AppOptions): App {
       wsServer,
       options.wsKeepAliveMs ?? WS_KEEPALIVE_MS,
     );
-    return { wsServer, dispose: async () => { await wsDisposable.dispose(); } };
+    return {
+      wsServer,
+      dispose: async () => {
+        memoryRelease.stop();
+        await wsDisposable.dispose();
+      },
+    };
   }
   let ws: ReturnType<typeof attachWebSockets> | undefined;
 
