@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@hangar/db/client';
 import { createJobQueue } from '@hangar/core/job-queue';
@@ -16,9 +17,16 @@ import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenc
  * machines call home to the API). NODES createNode mutations are sent back to back
  * (CREATE_CONCURRENCY in flight); value: NODES / (last READY − first create) per minute. Also enqueue → first phase
  * after QUEUED (the VALIDATING event's `at` minus the QUEUED event's), p50 and p99.
+ * Also what one acquisition costs: node_provision jobs per acquisition (the first step's, its
+ * follow-up, parked waits' follow-ups), and CPU milliseconds per acquisition of each process
+ * (API, worker, Postgres, this process with the simulator; from /proc, Linux only) between the
+ * first create and the last READY.
  * Baseline, in the same run: no-op pg-boss jobs per minute with the worker's own pick-up
  * settings (createJobQueue, a queue with NOTIFY, node-jobs.ts NODE_WORK_OPTIONS and
- * node_provision's localConcurrency; NODES jobs sent at once): what the queue alone allows.
+ * node_provision's localConcurrency; NODES jobs sent at once). Most of it is waiting: the
+ * insert's NOTIFY starts one job per worker, and a worker fetches without pause only once
+ * pg-boss's cached queue statistics show the backlog (written every monitor interval, read every
+ * cache interval: job-queue.ts, 2 s each), so the 500 take two poll intervals and a burst.
  * Goals: ≥ 6,000 a minute; first phase p50 ≤ 50 ms, p99 ≤ 2 s.
  *   node apps/api/bench/acquire.bench.ts
  * Exits 1 when a node FAILED or was CANCELLED, or (under --quick) is not READY within
@@ -35,6 +43,42 @@ const NODES = size('BENCH_NODES', 500, 5);
 const CREATE_CONCURRENCY = 8;
 const DONE_TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 600_000, 240_000);
 const WORKER_ENTRY = fileURLToPath(new URL('../../worker/test/support/worker-process.ts', import.meta.url));
+/** /proc/<pid>/stat's clock ticks per second (Linux's USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds used so far by this process and its descendants, by role (a child's exited
+ * children, e.g. Postgres backends, count for it). Empty where /proc is missing.
+ */
+function cpuMsByRole(): Record<string, number> {
+  const processes = new Map<number, { parent: number; ticks: number; role: string }>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return {};
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, …, utime (14), stime, cutime, cstime (17).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const role = command.includes('postgres') ? 'postgres' : command.includes('worker-process') ? 'worker' : command.includes('api-process') ? 'api' : 'benchAndSimulator';
+      processes.set(Number(entry), { parent: Number(fields[1]), ticks: fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0), role });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const byRole: Record<string, number> = {};
+  for (const [pid, { ticks, role }] of processes) {
+    let ancestor = pid;
+    while (ancestor !== process.pid && ancestor > 1) ancestor = processes.get(ancestor)?.parent ?? 0;
+    if (ancestor === process.pid) byRole[role] = (byRole[role] ?? 0) + (ticks * 1000) / TICKS_PER_SECOND;
+  }
+  return byRole;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const postgres = await startBenchPostgres('acquire');
@@ -78,6 +122,7 @@ try {
   stops.push(() => worker.stop());
   const graphql = graphqlClient(api.url, seed.token);
   const connection = await connectSimulator(graphql, sim.url);
+  const cpuAtStart = cpuMsByRole();
   const started = Date.now();
   let next = 0;
   await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, async () => {
@@ -104,6 +149,9 @@ try {
     }
     await sleep(250);
   }
+  const cpuAtEnd = cpuMsByRole();
+  const cpuMsPerAcquisition = Object.fromEntries(Object.entries(cpuAtEnd).map(([role, ms]) => [role, round2((ms - (cpuAtStart[role] ?? 0)) / NODES)]));
+  const [provisionJobs] = await db.$queryRaw<Array<{ count: number }>>`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'node_provision'`;
   const lastReady = await db.node.aggregate({ _max: { readyAt: true } });
   const value = ready === 0 ? 0 : (ready / ((lastReady._max.readyAt?.getTime() ?? Date.now()) - started)) * 60_000;
   const firstPhase = await db.$queryRaw<Array<{ ms: number }>>`
@@ -140,6 +188,8 @@ try {
     firstJobRunP50Ms: round2(percentile(runs, 50)),
     machinesRefused,
     machinesGaveUp,
+    provisionJobsPerAcquisition: round2((provisionJobs?.count ?? 0) / NODES),
+    cpuMsPerAcquisition,
     goal: '>= 6,000 a minute; enqueue -> first phase p50 <= 50 ms, p99 <= 2 s',
     met: met(ready === NODES && value >= 6_000 && percentile(waits, 50) <= 50 && percentile(waits, 99) <= 2_000),
     loadAverage: loadAverage(),

@@ -21,7 +21,10 @@ export const WORKER_READY = 'WORKER_READY';
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
 const log = createLogger({ name: `worker-process-${process.pid}`, level: process.env.HANGAR_LOG_LEVEL ?? 'warn' });
-const db = createDb(url, { poolMax: 4 });
+// The pool a production worker has (createDb's default), so the acquire bench measures how it
+// runs: with 4 connections for node_provision's 16 + 2 slots, first steps queued for a
+// connection behind longer steps (the bench's first-phase p99 1.9–2.5 s against 1.3–1.6 s).
+const db = createDb(url);
 const boss = createJobQueue(url, log);
 await boss.start();
 const deps: CoreDeps = { db, log, boss, keyring: loadKeyring({ env: process.env }), config: readConfig(process.env) };
