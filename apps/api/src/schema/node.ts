@@ -154,7 +154,7 @@ builder.queryFields((t) => ({
       // Only the columns the page's fields read, of the nodes and of their included relations
       // (selected-columns.ts): a page of 50 rows parses no JSON nobody asked for.
       resolve: (query, _root, args, ctx, info) =>
-        ctx.db.node.findMany({ ...(onlySelectedColumns(info, 'Node', 'Node', query) as typeof query & { omit?: Prisma.NodeOmit }), where: nodeWhere(ctx.principal.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+        ctx.db.node.findMany({ ...onlySelectedColumns(info, 'Node', 'Node', query), where: nodeWhere(ctx.principal.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     },
     { name: 'NodeConnection' },
     { name: 'NodeEdge' },

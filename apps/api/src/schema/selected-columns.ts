@@ -3,9 +3,9 @@
  * objects are in include mode) gives a connection's findMany the relations to load but every
  * scalar column of every row: for a `nodes` page of 50 that is ~50 columns a row, JSON and
  * arrays parsed and dates built for fields nobody asked for (measured: a third of the API's CPU
- * per request). `onlySelectedColumns` adds Prisma's `omit` of the columns no selected field reads,
- * to the rows and to every relation the query includes for them (a page's provider connection:
- * not its sealed token).
+ * per request). `onlySelectedColumns` turns the query into a Prisma `select` of only the columns
+ * the selected fields read, of the rows and of every relation the query includes for them (a
+ * page's provider connection: not its sealed token).
  *
  * Which columns a field reads comes from the field itself (the extensions plugin-prisma records):
  * an exposed column (`t.exposeX`), or a field's declared `select` (the same declaration select
@@ -21,7 +21,7 @@ import { getDatamodel } from '@hangar/db/generated/pothos-types';
 interface ModelColumns {
   /** Scalar and enum columns. */
   scalars: Set<string>;
-  /** Columns never omitted: the id and the foreign keys (relations are loaded through them). */
+  /** Columns always selected: the id and the foreign keys (relations are loaded through them). */
   kept: Set<string>;
 }
 
@@ -87,10 +87,10 @@ function selectedFields(selectionSet: SelectionSetNode | undefined, fragments: R
 
 interface RowQuery { select?: unknown; include?: Record<string, unknown>; omit?: Record<string, true> }
 
-/** What a selection needs of the rows of a model: the columns to omit, and the same for each included relation. */
+/** What a selection needs of the rows of a model: its columns, and the same for each included relation. */
 interface RowPlan {
   /** null: the whole row (a selected field does not say what it reads). */
-  omit: Readonly<Record<string, true>> | null;
+  columns: readonly string[] | null;
   relations: ReadonlyMap<string, RowPlan>;
 }
 
@@ -114,28 +114,32 @@ function planFor(model: string, type: GraphQLObjectType, rows: readonly FieldNod
   }
   const relations = new Map<string, RowPlan>();
   for (const [name, relation] of relationRows) relations.set(name, planFor(relation.model, relation.type, relation.rows, fragments));
-  const omit: Record<string, true> = {};
-  if (!wholeRow) for (const column of scalars) if (!needed.has(column)) omit[column] = true;
-  return { omit: wholeRow ? null : Object.freeze(omit), relations };
+  return { columns: wholeRow ? null : Object.freeze([...scalars].filter((column) => needed.has(column))), relations };
 }
 
 /**
- * `query` with the plan's `omit`, here and in every included relation it plans. Unchanged where
- * the plan keeps whole rows, or where the query selects (an omit may not go with a select).
+ * `query` as a Prisma `select` of the plan's columns and of every relation it includes, each
+ * relation narrowed the same way where the plan covers it, as it was where not. Where the plan
+ * keeps whole rows the query stays in include mode (its relations still narrowed); a query that
+ * already selects is unchanged. A `select` of the columns rather than an `omit` of the others:
+ * the same SQL statement, but less work in Prisma's client (under the nodes_page bench its share
+ * of the API's CPU fell from ~15 % to ~11 %, the API's CPU per page of 50 by ~15 %).
  */
 function narrowed<Q extends RowQuery>(query: Q, plan: RowPlan): Q {
   if (query.select !== undefined) return query;
-  let include = query.include;
-  for (const [name, relationPlan] of plan.relations) {
-    const nested = include?.[name];
+  const relations: Record<string, unknown> = {};
+  for (const [name, nested] of Object.entries(query.include ?? {})) {
     if (nested === undefined || nested === false) continue;
+    const relationPlan = plan.relations.get(name);
     const nestedQuery = nested === true ? {} : (nested as RowQuery);
-    const narrowedQuery = narrowed(nestedQuery, relationPlan);
-    if (narrowedQuery !== nestedQuery) include = { ...include, [name]: narrowedQuery };
+    const narrowedNested = relationPlan ? narrowed(nestedQuery, relationPlan) : nestedQuery;
+    relations[name] = narrowedNested === nestedQuery ? nested : narrowedNested;
   }
-  const omitted = plan.omit !== null && Object.keys(plan.omit).length > 0;
-  if (include === query.include && !omitted) return query;
-  return { ...query, ...(include === query.include ? {} : { include }), ...(omitted ? { omit: query.omit ? { ...query.omit, ...plan.omit } : plan.omit } : {}) };
+  if (plan.columns === null) return query.include === undefined ? query : { ...query, include: relations };
+  const { include: _include, omit, ...rest } = query;
+  const select: Record<string, unknown> = {};
+  for (const column of plan.columns) if (!omit?.[column]) select[column] = true;
+  return { ...rest, select: { ...select, ...relations } } as Q;
 }
 
 /**
@@ -147,9 +151,9 @@ const plans = new WeakMap<FieldNode, Map<string, RowPlan>>();
 
 /**
  * The query plugin-prisma planned for the rows of a connection field (`info` is the
- * connection's) over `model` shown as GraphQL type `typeName`, with Prisma's `omit` of every
- * column no field selected below `edges { node }` or `nodes` reads, for the rows and for the
- * relations it includes.
+ * connection's) over `model` shown as GraphQL type `typeName`, selecting only the columns the
+ * fields selected below `edges { node }` or `nodes` read, of the rows and of the relations it
+ * includes.
  */
 export function onlySelectedColumns<Q extends RowQuery>(info: GraphQLResolveInfo, model: string, typeName: string, query: Q): Q {
   const key = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
