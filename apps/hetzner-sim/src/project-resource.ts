@@ -1,15 +1,18 @@
 import { type ApiRequest, type ApiRoute, listReply } from './context.ts';
-import { ApiError, notFound, uniquenessError } from './errors.ts';
+import { invalidInput, notFound, uniquenessError } from './errors.ts';
 import { compileLabelSelector } from './label-selector.ts';
 import { type Labels, readLabels } from './labels.ts';
 import { paginate } from './pagination.ts';
-import { sortItems } from './sorting.ts';
+import { type SortFields, sortItems } from './sorting.ts';
+import { type IdCounters, type SimState, nextId } from './state.ts';
 import { FieldErrors, isRecord, parseId } from './validate.ts';
 
 /**
- * What networks, firewalls and placement groups share: a name unique per project (at most 128
- * characters), labels, list (name, label_selector, sort, paging), get, update (name, labels)
- * and delete, which a resource still in use refuses.
+ * What SSH keys, networks, firewalls and placement groups share: a name unique per project (at
+ * most 128 characters), labels, list (name, label_selector, sort, paging), get, update (name,
+ * labels) and delete; networks, firewalls and placement groups also share the shape of create.
+ * What is a kind's own (its fields and their checks, its JSON, an error the spec gives only that
+ * kind) stays in its routes/ module, handed over through ResourceKind and ResourceCreation.
  */
 
 export const MAX_RESOURCE_NAME_LENGTH = 128;
@@ -40,12 +43,16 @@ export interface ResourceKind<T extends NamedResource> {
   /** For messages, e.g. `Network`. */
   readonly title: string;
   readonly store: Map<number, T>;
+  /** The list's sort fields as the spec names them; without it id, name and created. */
+  readonly sortFields?: SortFields<T>;
   render(item: T, req: ApiRequest): unknown;
   /** Extra list filters (beyond name and label_selector). */
   filter?(item: T, query: URLSearchParams): boolean;
-  /** Why the resource cannot be deleted now, or null. */
-  inUse?(item: T, req: ApiRequest): string | null;
+  /** Throws the kind's error when the resource cannot be deleted now; without it, delete always succeeds. */
+  assertDeletable?(item: T, req: ApiRequest): void;
 }
+
+const DEFAULT_SORT_FIELDS: SortFields<NamedResource> = { id: (item) => item.id, name: (item) => item.name, created: (item) => item.createdMs };
 
 export function resourceTools<T extends NamedResource>(kind: ResourceKind<T>) {
   const ofProject = (req: ApiRequest): T[] => [...kind.store.values()].filter((item) => item.projectId === req.project.id);
@@ -61,9 +68,10 @@ export function resourceTools<T extends NamedResource>(kind: ResourceKind<T>) {
   return { ofProject, find, assertNameFree };
 }
 
-/** GET list, GET one, PUT and DELETE of a resource kind; POST is the kind's own. */
+/** GET list, GET one, PUT and DELETE of a resource kind; POST is createRoute or the kind's own. */
 export function resourceRoutes<T extends NamedResource>(kind: ResourceKind<T>): ApiRoute[] {
   const { ofProject, find, assertNameFree } = resourceTools(kind);
+  const sortFields = kind.sortFields ?? DEFAULT_SORT_FIELDS;
   const one = (item: T, req: ApiRequest) => ({ [kind.singular]: kind.render(item, req) });
   return [
     {
@@ -73,7 +81,7 @@ export function resourceRoutes<T extends NamedResource>(kind: ResourceKind<T>): 
         const name = req.query.get('name');
         const selector = compileLabelSelector(req.query.get('label_selector'));
         const matching = ofProject(req).filter((item) => (name === null || item.name === name) && selector(item.labels) && (kind.filter?.(item, req.query) ?? true));
-        const sorted = sortItems(matching, req.query, { id: (item) => item.id, name: (item) => item.name, created: (item) => item.createdMs }, (item) => item.id);
+        const sorted = sortItems(matching, req.query, sortFields, (item) => item.id);
         return listReply(kind.plural, paginate(sorted, req.query, req.url), (item) => kind.render(item, req));
       },
     },
@@ -107,11 +115,48 @@ export function resourceRoutes<T extends NamedResource>(kind: ResourceKind<T>): 
       pattern: `/${kind.plural}/:id`,
       handler: (req) => {
         const item = find(req);
-        const busy = kind.inUse?.(item, req) ?? null;
-        if (busy !== null) throw new ApiError('resource_in_use', busy, null, 422);
+        kind.assertDeletable?.(item, req);
         kind.store.delete(item.id);
         return { status: 204 };
       },
     },
   ];
+}
+
+/** A kind's part of POST: the fields beside name and labels, and what the answer adds. */
+export interface ResourceCreation<Own extends object> {
+  readonly idCounter: keyof IdCounters;
+  /**
+   * Reads the kind's own fields of a create body, recording their field errors (after name's and
+   * before labels', the order the 422 lists them in); null when one of them is invalid.
+   */
+  read(body: Record<string, unknown>, errors: FieldErrors): Own | null;
+  /** Keys the 201 answer carries beside the resource (a firewall's `actions`). */
+  readonly replyExtras?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * POST of a kind: a body that is not a JSON object is refused alone; otherwise every broken field
+ * is listed (name, the kind's own, labels), then the name must be free in the project.
+ */
+export function createRoute<Own extends object>(state: SimState, kind: ResourceKind<NamedResource & Own>, creation: ResourceCreation<Own>): ApiRoute {
+  const { assertNameFree } = resourceTools(kind);
+  return {
+    method: 'POST',
+    pattern: `/${kind.plural}`,
+    handler: async (req) => {
+      const body = await req.json();
+      if (!isRecord(body)) throw invalidInput([{ name: 'body', messages: ['must be a JSON object'] }]);
+      const errors = new FieldErrors();
+      const name = readResourceName(body.name, errors);
+      const own = creation.read(body, errors);
+      const labels = readLabels(body.labels, errors);
+      errors.throwIfAny();
+      if (name === null || own === null) throw new Error('unreachable: validated above');
+      assertNameFree(req, name, null);
+      const item = { id: nextId(state, creation.idCounter), projectId: req.project.id, name, labels, createdMs: req.now, ...own };
+      kind.store.set(item.id, item);
+      return { status: 201, body: { [kind.singular]: kind.render(item, req), ...creation.replyExtras } };
+    },
+  };
 }

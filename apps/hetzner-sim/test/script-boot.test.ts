@@ -73,6 +73,15 @@ async function heartbeatsReach(count: number): Promise<void> {
   await waitFor(() => (hangar.heartbeats().length >= count ? true : undefined), `${count} heartbeats`);
 }
 
+/**
+ * Waits until no process of the agent's group runs. The group's members get the same signal as
+ * its leader but exit on their own schedule: the leader's exit (boot.pid null, state stopped)
+ * does not mean they are gone yet.
+ */
+function groupEnds(pid: number): Promise<true> {
+  return waitFor(() => (groupAlive(pid) ? undefined : true), `the agent's process group ${pid} to end`);
+}
+
 async function runningPid(id: number): Promise<number> {
   return waitFor(async () => (await bootOf(id)).pid ?? undefined, 'agent process');
 }
@@ -130,7 +139,7 @@ describe('script boot', () => {
     const pid = await runningPid(id);
     hangar.heartbeatStatus = 410;
     await waitFor(async () => ((await bootOf(id)).state === 'stopped' ? true : undefined), 'the agent to stop');
-    expect(groupAlive(pid)).toBe(false);
+    await groupEnds(pid);
     expect((await bootOf(id)).lastError).toMatch(/answered 410 to a heartbeat/);
     const count = hangar.heartbeats().length;
     // The server is still running: only the agent gave up.
@@ -173,7 +182,7 @@ describe('script boot', () => {
     const root = await rootOf(pid);
     expect((await api('DELETE', `/servers/${id}`)).status).toBe(200);
     await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 'the agent to exit');
-    expect(groupAlive(pid)).toBe(false);
+    await groupEnds(pid);
     await waitFor(async () => (await stat(root).then(() => undefined, () => true)), 'the disk to go');
     expect((await bootOf(id)).state).toBe('stopped');
     expect((await bootOf(id)).log.at(-1)).toMatch(/stopping \(SIGTERM\)/);
@@ -185,7 +194,7 @@ describe('script boot', () => {
     const pid = await runningPid(id);
     expect((await api('POST', `/servers/${id}/actions/poweroff`)).status).toBe(201);
     await waitFor(async () => ((await bootOf(id)).pid === null ? true : undefined), 'the agent to exit');
-    expect(groupAlive(pid)).toBe(false);
+    await groupEnds(pid);
     await waitFor(async () => ((await api('GET', `/servers/${id}`)).json.server.status === 'off' ? true : undefined), 'off');
     const count = hangar.heartbeats().length;
     expect((await api('POST', `/servers/${id}/actions/poweron`)).status).toBe(201);

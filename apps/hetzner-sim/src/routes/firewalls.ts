@@ -1,10 +1,9 @@
-import { type ApiRequest, type ApiRoute, type SimDeps } from '../context.ts';
+import { type ApiRoute, type SimDeps } from '../context.ts';
 import { toRfc3339 } from '../clock.ts';
-import { invalidInput } from '../errors.ts';
-import { readLabels } from '../labels.ts';
+import { ApiError } from '../errors.ts';
 import { isGone } from '../lifecycle.ts';
-import { readResourceName, resourceRoutes, resourceTools } from '../project-resource.ts';
-import { type Firewall, type FirewallRule, type SimState, nextId } from '../state.ts';
+import { type ResourceKind, createRoute, resourceRoutes } from '../project-resource.ts';
+import { type Firewall, type FirewallRule, type SimState } from '../state.ts';
 import { FieldErrors, isRecord } from '../validate.ts';
 
 /**
@@ -81,44 +80,36 @@ export function renderFirewall(state: SimState, firewall: Firewall, now: number)
   };
 }
 
+/** A firewall's own create fields: its rules; apply_to is refused (not simulated). */
+function readFirewallFields(body: Record<string, unknown>, errors: FieldErrors): Pick<Firewall, 'rules'> {
+  const rules: FirewallRule[] = [];
+  if (body.rules !== undefined && body.rules !== null) {
+    if (!Array.isArray(body.rules)) errors.add('rules', 'must be an array');
+    else body.rules.forEach((raw, i) => {
+      const rule = readRule(raw, `rules.${i}`, errors);
+      if (rule) rules.push(rule);
+    });
+  }
+  if (Array.isArray(body.apply_to) && body.apply_to.length > 0) errors.add('apply_to', 'applying at create is not simulated: apply the firewall when creating the server');
+  return { rules };
+}
+
 export function firewallRoutes(deps: SimDeps): ApiRoute[] {
   const { state } = deps;
-  const kind = {
+  const kind: ResourceKind<Firewall> = {
     plural: 'firewalls',
     singular: 'firewall',
     title: 'Firewall',
     store: state.firewalls,
-    render: (firewall: Firewall, req: ApiRequest) => renderFirewall(state, firewall, req.now),
-    inUse: (firewall: Firewall, req: ApiRequest) => (appliedServerIds(state, firewall, req.now).length > 0 ? 'firewall is still applied to servers; remove it from them first' : null),
+    render: (firewall, req) => renderFirewall(state, firewall, req.now),
+    assertDeletable: (firewall, req) => {
+      // The spec's one operation-specific error of DELETE /firewalls/{id}.
+      if (appliedServerIds(state, firewall, req.now).length > 0) throw new ApiError('resource_in_use', 'firewall is still applied to servers; remove it from them first');
+    },
   };
-  const { assertNameFree } = resourceTools(kind);
   return [
     ...resourceRoutes(kind),
-    {
-      method: 'POST',
-      pattern: '/firewalls',
-      handler: async (req) => {
-        const body = await req.json();
-        if (!isRecord(body)) throw invalidInput([{ name: 'body', messages: ['must be a JSON object'] }]);
-        const errors = new FieldErrors();
-        const name = readResourceName(body.name, errors);
-        const rules: FirewallRule[] = [];
-        if (body.rules !== undefined && body.rules !== null) {
-          if (!Array.isArray(body.rules)) errors.add('rules', 'must be an array');
-          else body.rules.forEach((raw, i) => {
-            const rule = readRule(raw, `rules.${i}`, errors);
-            if (rule) rules.push(rule);
-          });
-        }
-        if (Array.isArray(body.apply_to) && body.apply_to.length > 0) errors.add('apply_to', 'applying at create is not simulated: apply the firewall when creating the server');
-        const labels = readLabels(body.labels, errors);
-        errors.throwIfAny();
-        if (name === null) throw new Error('unreachable: validated above');
-        assertNameFree(req, name, null);
-        const firewall: Firewall = { id: nextId(state, 'firewall'), projectId: req.project.id, name, rules, labels, createdMs: req.now };
-        state.firewalls.set(firewall.id, firewall);
-        return { status: 201, body: { firewall: renderFirewall(state, firewall, req.now), actions: [] } };
-      },
-    },
+    // Create answers the actions of apply_to; with nothing applied at create there are none.
+    createRoute(state, kind, { idCounter: 'firewall', read: readFirewallFields, replyExtras: { actions: [] } }),
   ];
 }

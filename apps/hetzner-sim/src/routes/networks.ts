@@ -1,19 +1,19 @@
-import { type ApiRequest, type ApiRoute, type SimDeps } from '../context.ts';
+import { type ApiRoute, type SimDeps } from '../context.ts';
 import { LOCATIONS } from '../catalog-data.ts';
 import { toRfc3339 } from '../clock.ts';
 import { invalidInput } from '../errors.ts';
-import { readLabels } from '../labels.ts';
 import { isGone, startAction } from '../lifecycle.ts';
-import { readResourceName, resourceRoutes, resourceTools } from '../project-resource.ts';
+import { type ResourceKind, createRoute, resourceRoutes, resourceTools } from '../project-resource.ts';
 import { renderAction } from '../render.ts';
-import { type Network, type SimState, type Subnet, nextId } from '../state.ts';
+import { type Network, type SimState, type Subnet } from '../state.ts';
 import { FieldErrors, isRecord } from '../validate.ts';
 
 /**
  * Private networks: list/create/get/update/delete and the add_subnet action. A server attaches
  * to a network through a subnet in its location's network zone and gets the subnet's next free
  * address (the first one is the gateway). Deleting a network detaches its servers (render.ts
- * shows only attachments to networks that exist).
+ * shows only attachments to networks that exist): "Attached resources will be detached
+ * automatically" (the spec), so a network is never in use.
  */
 
 const NETWORK_ZONES = new Set(LOCATIONS.map((location) => location.network_zone));
@@ -112,48 +112,35 @@ export function renderNetwork(state: SimState, network: Network, now: number): u
   };
 }
 
+/** A network's own create fields: ip_range (private) and the optional subnets inside it. */
+function readNetworkFields(body: Record<string, unknown>, errors: FieldErrors): Pick<Network, 'ipRange' | 'subnets'> | null {
+  const range = parseCidr(body.ip_range);
+  if (!range) errors.add('ip_range', 'must be an IPv4 range in CIDR notation (/8 to /30)');
+  else if (!isPrivate(range)) errors.add('ip_range', 'must be a private range (RFC 1918)');
+  const subnets: Subnet[] = [];
+  if (body.subnets !== undefined && body.subnets !== null) {
+    if (!Array.isArray(body.subnets)) errors.add('subnets', 'must be an array');
+    else body.subnets.forEach((raw, i) => {
+      const subnet = readSubnet(raw, range, `subnets.${i}`, errors);
+      if (subnet) subnets.push(subnet);
+    });
+  }
+  return range === null ? null : { ipRange: `${ipText(range.base)}/${range.prefix}`, subnets };
+}
+
 export function networkRoutes(deps: SimDeps): ApiRoute[] {
   const { state } = deps;
-  const kind = {
+  const kind: ResourceKind<Network> = {
     plural: 'networks',
     singular: 'network',
     title: 'Network',
     store: state.networks,
-    render: (network: Network, req: ApiRequest) => renderNetwork(state, network, req.now),
-    // "Attached resources will be detached automatically" (the spec): servers stop showing it.
-    inUse: () => null,
+    render: (network, req) => renderNetwork(state, network, req.now),
   };
-  const { find, assertNameFree } = resourceTools(kind);
+  const { find } = resourceTools(kind);
   return [
     ...resourceRoutes(kind),
-    {
-      method: 'POST',
-      pattern: '/networks',
-      handler: async (req) => {
-        const body = await req.json();
-        if (!isRecord(body)) throw invalidInput([{ name: 'body', messages: ['must be a JSON object'] }]);
-        const errors = new FieldErrors();
-        const name = readResourceName(body.name, errors);
-        const range = parseCidr(body.ip_range);
-        if (!range) errors.add('ip_range', 'must be an IPv4 range in CIDR notation (/8 to /30)');
-        else if (!isPrivate(range)) errors.add('ip_range', 'must be a private range (RFC 1918)');
-        const subnets: Subnet[] = [];
-        if (body.subnets !== undefined && body.subnets !== null) {
-          if (!Array.isArray(body.subnets)) errors.add('subnets', 'must be an array');
-          else body.subnets.forEach((raw, i) => {
-            const subnet = readSubnet(raw, range, `subnets.${i}`, errors);
-            if (subnet) subnets.push(subnet);
-          });
-        }
-        const labels = readLabels(body.labels, errors);
-        errors.throwIfAny();
-        if (name === null || range === null) throw new Error('unreachable: validated above');
-        assertNameFree(req, name, null);
-        const network: Network = { id: nextId(state, 'network'), projectId: req.project.id, name, ipRange: `${ipText(range.base)}/${range.prefix}`, subnets, labels, createdMs: req.now };
-        state.networks.set(network.id, network);
-        return { status: 201, body: { network: renderNetwork(state, network, req.now) } };
-      },
-    },
+    createRoute(state, kind, { idCounter: 'network', read: readNetworkFields }),
     {
       method: 'POST',
       pattern: '/networks/:id/actions/add_subnet',

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ApiRequest, type ApiRoute, type SimDeps, listReply } from '../context.ts';
-import { notFound, uniquenessError } from '../errors.ts';
-import { compileLabelSelector } from '../label-selector.ts';
+import { type ApiRoute, type SimDeps } from '../context.ts';
+import { uniquenessError } from '../errors.ts';
 import { readLabels } from '../labels.ts';
-import { paginate } from '../pagination.ts';
+import { type ResourceKind, readResourceName, resourceRoutes, resourceTools } from '../project-resource.ts';
 import { renderSshKey } from '../render.ts';
-import { sortItems } from '../sorting.ts';
 import { type SshKey, nextId } from '../state.ts';
-import { FieldErrors, isRecord, parseId } from '../validate.ts';
+import { FieldErrors, isRecord } from '../validate.ts';
 
 /** SSH keys: list/create/get/update/delete. Name and fingerprint are unique per project. */
 
@@ -21,7 +19,6 @@ const KEY_TYPES = new Set([
   'sk-ssh-ed25519@openssh.com',
   'sk-ecdsa-sha2-nistp256@openssh.com',
 ]);
-const MAX_NAME_LENGTH = 128;
 const UINT32_BYTES = 4;
 
 /**
@@ -38,44 +35,28 @@ export function fingerprintOf(publicKey: string): string | null {
   return createHash('md5').update(blob).digest('hex').match(/../g)?.join(':') ?? null;
 }
 
-function readName(value: unknown, errors: FieldErrors): string | null {
-  if (typeof value !== 'string' || value.trim() === '') {
-    errors.add('name', 'is required and must be a non-empty string');
-    return null;
-  }
-  if (value.length > MAX_NAME_LENGTH) errors.add('name', `is longer than ${MAX_NAME_LENGTH} characters`);
-  return value;
-}
-
 export function sshKeyRoutes(deps: SimDeps): ApiRoute[] {
   const { state } = deps;
-  const ofProject = (req: ApiRequest): SshKey[] => [...state.sshKeys.values()].filter((k) => k.projectId === req.project.id);
-  const find = (req: ApiRequest): SshKey => {
-    const id = parseId(req.params.id);
-    const key = id === null ? undefined : state.sshKeys.get(id);
-    if (!key || key.projectId !== req.project.id) throw notFound('SSH key');
-    return key;
+  const kind: ResourceKind<SshKey> = {
+    plural: 'ssh_keys',
+    singular: 'ssh_key',
+    title: 'SSH key',
+    store: state.sshKeys,
+    // The spec sorts SSH keys by id and name only.
+    sortFields: { id: (key) => key.id, name: (key) => key.name },
+    render: renderSshKey,
+    filter: (key, query) => {
+      const fingerprint = query.get('fingerprint');
+      return fingerprint === null || key.fingerprint === fingerprint;
+    },
   };
-  const assertNameFree = (req: ApiRequest, name: string, self: SshKey | null): void => {
-    if (ofProject(req).some((k) => k.name === name && k !== self)) throw uniquenessError('name', 'SSH key with the same name already exists');
-  };
+  const { ofProject, assertNameFree } = resourceTools(kind);
 
   return [
+    ...resourceRoutes(kind),
     {
-      method: 'GET',
-      pattern: '/ssh_keys',
-      handler: (req) => {
-        const name = req.query.get('name');
-        const fingerprint = req.query.get('fingerprint');
-        const selector = compileLabelSelector(req.query.get('label_selector'));
-        const matching = ofProject(req).filter(
-          (k) => (name === null || k.name === name) && (fingerprint === null || k.fingerprint === fingerprint) && selector(k.labels),
-        );
-        const sorted = sortItems(matching, req.query, { id: (k) => k.id, name: (k) => k.name }, (k) => k.id);
-        return listReply('ssh_keys', paginate(sorted, req.query, req.url), renderSshKey);
-      },
-    },
-    {
+      // Its own create: a body that is not an object is listed with the other broken fields, and
+      // the fingerprint must be free as well as the name.
       method: 'POST',
       pattern: '/ssh_keys',
       handler: async (req) => {
@@ -83,7 +64,7 @@ export function sshKeyRoutes(deps: SimDeps): ApiRoute[] {
         const errors = new FieldErrors();
         const input = isRecord(body) ? body : {};
         if (!isRecord(body)) errors.add('body', 'must be a JSON object');
-        const name = readName(input.name, errors);
+        const name = readResourceName(input.name, errors);
         let fingerprint: string | null = null;
         if (typeof input.public_key !== 'string') errors.add('public_key', 'is required and must be a string');
         else {
@@ -108,39 +89,6 @@ export function sshKeyRoutes(deps: SimDeps): ApiRoute[] {
         };
         state.sshKeys.set(key.id, key);
         return { status: 201, body: { ssh_key: renderSshKey(key) } };
-      },
-    },
-    {
-      method: 'GET',
-      pattern: '/ssh_keys/:id',
-      handler: (req) => ({ status: 200, body: { ssh_key: renderSshKey(find(req)) } }),
-    },
-    {
-      method: 'PUT',
-      pattern: '/ssh_keys/:id',
-      handler: async (req) => {
-        const key = find(req);
-        const body = await req.json();
-        const errors = new FieldErrors();
-        const input = isRecord(body) ? body : {};
-        if (!isRecord(body)) errors.add('body', 'must be a JSON object');
-        const name = input.name === undefined ? null : readName(input.name, errors);
-        const labels = input.labels === undefined ? null : readLabels(input.labels, errors);
-        errors.throwIfAny();
-        if (name !== null) {
-          assertNameFree(req, name, key);
-          key.name = name;
-        }
-        if (labels !== null) key.labels = labels;
-        return { status: 200, body: { ssh_key: renderSshKey(key) } };
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: '/ssh_keys/:id',
-      handler: (req) => {
-        state.sshKeys.delete(find(req).id);
-        return { status: 204 };
       },
     },
   ];
