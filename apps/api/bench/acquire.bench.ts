@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@hangar/db/client';
 import { createJobQueue } from '@hangar/core/job-queue';
@@ -7,7 +6,7 @@ import { createLogger } from '@hangar/core/logger';
 import { startProcess } from '../test/support/child-process.ts';
 import { buildSimulator } from '../../hetzner-sim/src/simulator.ts';
 import { NODE_PROVISION_CONCURRENCY } from '../../worker/src/jobs/node-provision.ts';
-import { SECRET_KEY, startApiProcess } from './bench-processes.ts';
+import { cpuMsByRole, SECRET_KEY, startApiProcess } from './bench-processes.ts';
 import { loadAverage, met, percentile, QUICK, round2, seedNodes, size, startBenchPostgres, connectSimulator, graphqlClient } from './bench-support.ts';
 
 /**
@@ -43,42 +42,6 @@ const NODES = size('BENCH_NODES', 500, 5);
 const CREATE_CONCURRENCY = 8;
 const DONE_TIMEOUT_MS = size('BENCH_TIMEOUT_MS', 600_000, 240_000);
 const WORKER_ENTRY = fileURLToPath(new URL('../../worker/test/support/worker-process.ts', import.meta.url));
-/** /proc/<pid>/stat's clock ticks per second (Linux's USER_HZ). */
-const TICKS_PER_SECOND = 100;
-
-/**
- * CPU milliseconds used so far by this process and its descendants, by role (a child's exited
- * children, e.g. Postgres backends, count for it). Empty where /proc is missing.
- */
-function cpuMsByRole(): Record<string, number> {
-  const processes = new Map<number, { parent: number; ticks: number; role: string }>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return {};
-  }
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name: state, ppid, …, utime (14), stime, cutime, cstime (17).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const role = command.includes('postgres') ? 'postgres' : command.includes('worker-process') ? 'worker' : command.includes('api-process') ? 'api' : 'benchAndSimulator';
-      processes.set(Number(entry), { parent: Number(fields[1]), ticks: fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0), role });
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const byRole: Record<string, number> = {};
-  for (const [pid, { ticks, role }] of processes) {
-    let ancestor = pid;
-    while (ancestor !== process.pid && ancestor > 1) ancestor = processes.get(ancestor)?.parent ?? 0;
-    if (ancestor === process.pid) byRole[role] = (byRole[role] ?? 0) + (ticks * 1000) / TICKS_PER_SECOND;
-  }
-  return byRole;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const postgres = await startBenchPostgres('acquire');

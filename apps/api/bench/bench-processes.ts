@@ -1,7 +1,7 @@
 // Child processes of the API benchmarks: API processes, the echo baseline, the subscriber clients.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@hangar/db/testing/free-port';
@@ -16,6 +16,43 @@ export function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** /proc/<pid>/stat's clock ticks per second (Linux's USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds used so far by this process and its descendants, by role (`api` and `worker`:
+ * the API and worker processes; `postgres`; `benchAndSimulator`: the rest, this process included;
+ * a child's exited children, e.g. Postgres backends, count for it). Empty where /proc is missing.
+ */
+export function cpuMsByRole(): Record<string, number> {
+  const processes = new Map<number, { parent: number; ticks: number; role: string }>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return {};
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, …, utime (14), stime, cutime, cstime (17).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const role = command.includes('postgres') ? 'postgres' : command.includes('worker-process') ? 'worker' : command.includes('api-process') ? 'api' : 'benchAndSimulator';
+      processes.set(Number(entry), { parent: Number(fields[1]), ticks: fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0), role });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const byRole: Record<string, number> = {};
+  for (const [pid, { ticks, role }] of processes) {
+    let ancestor = pid;
+    while (ancestor !== process.pid && ancestor > 1) ancestor = processes.get(ancestor)?.parent ?? 0;
+    if (ancestor === process.pid) byRole[role] = (byRole[role] ?? 0) + (ticks * 1000) / TICKS_PER_SECOND;
+  }
+  return byRole;
 }
 
 export const SECRET_KEY = randomBytes(32).toString('base64');
